@@ -1,1 +1,5 @@
-fn main() {}
+//! The page binary: panic hook, logger, mount.
+
+fn main() {
+    ciclo_app::start();
+}

@@ -1,0 +1,73 @@
+//! The root component: shared state, header, navigation and the current section.
+
+use leptos::prelude::*;
+
+use crate::components::lang_switch::LangSwitch;
+use crate::components::nav::Nav;
+use crate::components::storage_warning::StorageWarning;
+use crate::i18n::Key;
+use crate::pages::data_page::DataPage;
+use crate::pages::experiments_page::ExperimentsPage;
+use crate::pages::planned_page::PlannedPage;
+use crate::route::Route;
+use crate::state::AppState;
+
+/// Tells tests and benchmarks that the page is interactive: `<html data-ready="true">` and a
+/// `ciclo-ready` performance mark.
+fn mark_ready() {
+    let Some(window) = web_sys::window() else { return };
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-ready", "true");
+    }
+    if let Some(performance) = window.performance() {
+        let _ = performance.mark("ciclo-ready");
+    }
+}
+
+fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new(mark_ready);
+    provide_context(state);
+    let lang = state.lang;
+
+    let route = RwSignal::new(Route::from_hash(&current_hash()));
+    let listener =
+        window_event_listener(leptos::ev::hashchange, move |_| route.set(Route::from_hash(&current_hash())));
+    on_cleanup(move || listener.remove());
+
+    // Keep `<html lang>` in step with the chosen language (screen readers, hyphenation).
+    Effect::new(move |_| {
+        let code = lang.get().code();
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", code);
+        }
+    });
+
+    view! {
+        <header class="app-header">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">"↻"</span>
+                <div>
+                    <p class="app-name">"Ciclo"</p>
+                    <p class="tagline">{move || Key::AppTagline.text(lang.get())}</p>
+                </div>
+            </div>
+            <LangSwitch/>
+        </header>
+        <Nav current=route/>
+        <StorageWarning/>
+        <main id="main">
+            {move || match route.get() {
+                Route::Data => view! { <DataPage/> }.into_any(),
+                Route::Experiments => view! { <ExperimentsPage/> }.into_any(),
+                other => view! { <PlannedPage route=other/> }.into_any(),
+            }}
+        </main>
+        <footer class="app-footer">{move || Key::Footer.text(lang.get())}</footer>
+    }
+}

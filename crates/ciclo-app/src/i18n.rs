@@ -1,0 +1,336 @@
+//! The one translation layer: every string the page shows goes through here, in Spanish and English.
+//!
+//! Fixed texts are [`Key`]s; [`Key::text`] holds both languages side by side in one `match`, so a key
+//! without a translation does not compile. Texts with values in them are functions taking a [`Lang`].
+
+use serde::{Deserialize, Serialize};
+
+/// A language of the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    /// Español (the report's language).
+    Es,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 code, for `<html lang>` and storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Es => "es",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "es" => Some(Lang::Es),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language for a browser's preference list (`navigator.languages`): Spanish when the first
+    /// Spanish or English entry is Spanish, English otherwise.
+    pub fn from_preferences<S: AsRef<str>>(preferred: &[S]) -> Lang {
+        for tag in preferred {
+            let tag = tag.as_ref().to_ascii_lowercase();
+            if tag == "es" || tag.starts_with("es-") {
+                return Lang::Es;
+            }
+            if tag == "en" || tag.starts_with("en-") {
+                return Lang::En;
+            }
+        }
+        Lang::En
+    }
+
+    /// Formats a share in 0..=1 as a percentage with one decimal ("26,5 %" or "26.5%").
+    pub fn percent(self, share: f64) -> String {
+        match self {
+            Lang::Es => format!("{:.1} %", share * 100.0).replace('.', ","),
+            Lang::En => format!("{:.1}%", share * 100.0),
+        }
+    }
+
+    /// Formats a number with `decimals` decimals, with the language's decimal separator.
+    pub fn number(self, x: f64, decimals: usize) -> String {
+        let text = format!("{x:.decimals$}");
+        match self {
+            Lang::Es => text.replace('.', ","),
+            Lang::En => text,
+        }
+    }
+}
+
+/// A fixed text of the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    AppTagline,
+    NavLabel,
+    NavData,
+    NavExperiments,
+    NavModels,
+    NavServing,
+    NavMonitoring,
+    NavLifecycle,
+    LanguageLabel,
+    StorageWarning,
+    StorageLoading,
+    Loading,
+    NotBuiltYet,
+    DataTitle,
+    DataTeaching,
+    DataSourceSynthetic,
+    DataRows,
+    DataColumns,
+    DataDigest,
+    DataDigestHelp,
+    DataPreviewCaption,
+    DataSummaryCaption,
+    ColName,
+    ColType,
+    ColMissing,
+    ColDistinct,
+    ColStats,
+    ColChurnRate,
+    KindNumeric,
+    KindCategorical,
+    IdLike,
+    ChurnRateHelp,
+    ExperimentsTitle,
+    ExperimentsTeaching,
+    TrainTitle,
+    TrainButton,
+    CancelButton,
+    TrainParamC,
+    TrainParamCHelp,
+    TrainParamTestSize,
+    TrainParamTestSizeHelp,
+    TrainParamSeed,
+    TrainParamSeedHelp,
+    StagePreparing,
+    StageFitting,
+    StageEvaluating,
+    StageStarting,
+    TrainCancelled,
+    MetricsTitle,
+    MetricAccuracy,
+    MetricPrecision,
+    MetricRecall,
+    MetricF1,
+    MetricRocAuc,
+    MetricsExplain,
+    MetricsHonesty,
+    RunsTitle,
+    RunsEmpty,
+    RunName,
+    RunStatus,
+    RunStart,
+    RunDuration,
+    RunModel,
+    RunDataset,
+    ModelsTitle,
+    ModelsTeaching,
+    ServingTitle,
+    ServingTeaching,
+    MonitoringTitle,
+    MonitoringTeaching,
+    LifecycleTitle,
+    LifecycleTeaching,
+    Footer,
+    WorkerFailed,
+}
+
+impl Key {
+    /// The text in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        let (es, en) = match self {
+            Key::AppTagline => (
+                "El ciclo de vida del aprendizaje automático en una página",
+                "The machine-learning lifecycle in one page",
+            ),
+            Key::NavLabel => ("Secciones del ciclo de vida", "Lifecycle sections"),
+            Key::NavData => ("Datos", "Data"),
+            Key::NavExperiments => ("Experimentos", "Experiments"),
+            Key::NavModels => ("Modelos", "Models"),
+            Key::NavServing => ("Servicio", "Serving"),
+            Key::NavMonitoring => ("Monitorización", "Monitoring"),
+            Key::NavLifecycle => ("Ciclo de vida", "Lifecycle"),
+            Key::LanguageLabel => ("Idioma", "Language"),
+            Key::StorageWarning => (
+                "Este navegador no deja abrir IndexedDB (modo privado o bloqueado): todo funciona, pero los experimentos se perderán al cerrar la página.",
+                "This browser does not let the page open IndexedDB (private mode or blocked): everything works, but experiments will be lost when the page closes.",
+            ),
+            Key::StorageLoading => ("Abriendo el almacén de experimentos…", "Opening the experiment store…"),
+            Key::Loading => ("Cargando…", "Loading…"),
+            Key::NotBuiltYet => (
+                "Esta sección aún no está construida: llegará en una próxima versión.",
+                "This section is not built yet: it comes in a later version.",
+            ),
+            Key::DataTitle => ("Datos", "Data"),
+            Key::DataTeaching => (
+                "Todo modelo empieza por sus datos: aquí se ve el conjunto con el esquema de Telco Customer Churn que usa la demo del informe (§3.3), generado en tu navegador a partir de una semilla. Conocer tipos, vacíos y tasas de abandono es el primer paso del ciclo de vida (§1.2), y la huella (digest) del conjunto es lo que MLflow registra para saber con qué datos se entrenó cada run (§2.2).",
+                "Every model starts with its data: this is a data set with the schema of Telco Customer Churn, the report's demo (§3.3), generated in your browser from a seed. Knowing types, blanks and churn rates is the first step of the lifecycle (§1.2), and the data set's digest is what MLflow records to know which data each run was trained on (§2.2).",
+            ),
+            Key::DataSourceSynthetic => (
+                "Conjunto sintético con las 21 columnas de Telco (semilla 42)",
+                "Synthetic data set with Telco's 21 columns (seed 42)",
+            ),
+            Key::DataRows => ("filas", "rows"),
+            Key::DataColumns => ("columnas", "columns"),
+            Key::DataDigest => ("huella", "digest"),
+            Key::DataDigestHelp => (
+                "SHA-256 del contenido: la misma semilla da la misma huella en cualquier navegador.",
+                "SHA-256 of the content: the same seed gives the same digest in any browser.",
+            ),
+            Key::DataPreviewCaption => ("Primeras 10 filas", "First 10 rows"),
+            Key::DataSummaryCaption => ("Resumen por columna", "Summary per column"),
+            Key::ColName => ("Columna", "Column"),
+            Key::ColType => ("Tipo", "Type"),
+            Key::ColMissing => ("Vacíos", "Missing"),
+            Key::ColDistinct => ("Distintos", "Distinct"),
+            Key::ColStats => ("Media o categorías más frecuentes", "Mean or top categories"),
+            Key::ColChurnRate => ("Tasa de abandono", "Churn rate"),
+            Key::KindNumeric => ("numérica", "numeric"),
+            Key::KindCategorical => ("categórica", "categorical"),
+            Key::IdLike => (
+                "identificador: todos los valores son distintos, se excluye del modelo",
+                "identifier: every value is distinct, left out of the model",
+            ),
+            Key::ChurnRateHelp => (
+                "Porcentaje de clientes que abandonan (Churn = Yes) entre los que tienen esa categoría.",
+                "Share of customers who churn (Churn = Yes) among those in that category.",
+            ),
+            Key::ExperimentsTitle => ("Experimentos", "Experiments"),
+            Key::ExperimentsTeaching => (
+                "Experimentar es entrenar, medir y comparar, y registrar cada intento para poder repetirlo: es MLflow Tracking (§2.2) y el paso de la demo que compara modelos (§3.3). Cada entrenamiento se guarda como un run con sus parámetros, métricas, semilla y la huella de los datos, en el almacén de tu navegador.",
+                "Experimenting means training, measuring and comparing, and recording every attempt so it can be repeated: this is MLflow Tracking (§2.2) and the demo's model-comparison step (§3.3). Every training is stored as a run with its parameters, metrics, seed and data digest, in your browser's store.",
+            ),
+            Key::TrainTitle => ("Entrenar", "Train"),
+            Key::TrainButton => ("Entrenar regresión logística", "Train logistic regression"),
+            Key::CancelButton => ("Cancelar", "Cancel"),
+            Key::TrainParamC => ("C (regularización)", "C (regularization)"),
+            Key::TrainParamCHelp => (
+                "Inversa de la fuerza de regularización L2, como en scikit-learn: menor C, coeficientes más pequeños.",
+                "Inverse of the L2 regularization strength, as in scikit-learn: smaller C, smaller coefficients.",
+            ),
+            Key::TrainParamTestSize => ("Fracción de prueba", "Test fraction"),
+            Key::TrainParamTestSizeHelp => (
+                "Parte de las filas apartada para medir, estratificada por Churn.",
+                "Share of rows held out for measuring, stratified by Churn.",
+            ),
+            Key::TrainParamSeed => ("Semilla", "Seed"),
+            Key::TrainParamSeedHelp => (
+                "La misma semilla da la misma partición y las mismas métricas.",
+                "The same seed gives the same split and the same metrics.",
+            ),
+            Key::StageStarting => ("Arrancando el worker…", "Starting the worker…"),
+            Key::StagePreparing => ("Preparando datos…", "Preparing data…"),
+            Key::StageFitting => ("Ajustando el modelo…", "Fitting the model…"),
+            Key::StageEvaluating => ("Evaluando en la partición de prueba…", "Evaluating on the test split…"),
+            Key::TrainCancelled => (
+                "Entrenamiento cancelado: el run queda como KILLED.",
+                "Training cancelled: the run is kept as KILLED.",
+            ),
+            Key::MetricsTitle => ("Métricas en la partición de prueba", "Metrics on the test split"),
+            Key::MetricAccuracy => ("Exactitud (accuracy)", "Accuracy"),
+            Key::MetricPrecision => ("Precisión", "Precision"),
+            Key::MetricRecall => ("Exhaustividad (recall)", "Recall"),
+            Key::MetricF1 => ("F1", "F1"),
+            Key::MetricRocAuc => ("ROC AUC", "ROC AUC"),
+            Key::MetricsExplain => (
+                "Con umbral 0.5. La precisión es la parte de los avisos de abandono que aciertan; el recall, la parte de los que abandonan que se detectan; F1 equilibra ambas. ROC AUC mide cómo ordena el modelo a los clientes por riesgo, sin umbral.",
+                "At threshold 0.5. Precision is the share of churn alerts that are right; recall, the share of churners that are caught; F1 balances both. ROC AUC measures how well the model ranks customers by risk, with no threshold.",
+            ),
+            Key::MetricsHonesty => (
+                "Con los datos reales de Telco, la regresión logística llega a F1 ≈ 0.61 y ROC AUC ≈ 0.84. La tabla del informe (F1 0.78) no se puede reproducir con estos datos: una AUC por encima de 0.88 suele delatar una fuga de información.",
+                "On the real Telco data, logistic regression reaches F1 ≈ 0.61 and ROC AUC ≈ 0.84. The report's table (F1 0.78) cannot be reproduced on this data: an AUC above 0.88 usually gives away leakage.",
+            ),
+            Key::RunsTitle => ("Runs", "Runs"),
+            Key::RunsEmpty => (
+                "Aún no hay runs: entrena un modelo y aparecerá aquí.",
+                "No runs yet: train a model and it appears here.",
+            ),
+            Key::RunName => ("Run", "Run"),
+            Key::RunStatus => ("Estado", "Status"),
+            Key::RunStart => ("Inicio", "Start"),
+            Key::RunDuration => ("Duración", "Duration"),
+            Key::RunModel => ("Modelo", "Model"),
+            Key::RunDataset => ("Datos", "Data set"),
+            Key::ModelsTitle => ("Modelos", "Models"),
+            Key::ModelsTeaching => (
+                "El registro de modelos guarda versiones de un modelo y su etapa (Staging, Production) o su alias (@champion): es MLflow Model Registry (§2.2) y el paso de la demo que registra y promociona el mejor modelo pasando un umbral de F1 (§3.3).",
+                "The model registry keeps versions of a model and their stage (Staging, Production) or alias (@champion): this is MLflow Model Registry (§2.2) and the demo's step that registers and promotes the best model past an F1 gate (§3.3).",
+            ),
+            Key::ServingTitle => ("Servicio", "Serving"),
+            Key::ServingTeaching => (
+                "Servir es poner un modelo registrado a responder predicciones, como hace `mlflow models serve` (§2.2); es la fase de producción del ciclo de vida (§1.2).",
+                "Serving puts a registered model to answering predictions, as `mlflow models serve` does (§2.2); it is the production phase of the lifecycle (§1.2).",
+            ),
+            Key::MonitoringTitle => ("Monitorización", "Monitoring"),
+            Key::MonitoringTeaching => (
+                "En producción el mundo cambia: deriva de datos, de concepto y de predicciones (§1.2). Vigilarla y reentrenar es la última parte de la demo (§3.3).",
+                "In production the world changes: data drift, concept drift and prediction drift (§1.2). Watching it and retraining is the last part of the demo (§3.3).",
+            ),
+            Key::LifecycleTitle => ("Ciclo de vida", "Lifecycle"),
+            Key::LifecycleTeaching => (
+                "El diagrama del ciclo de vida del informe (§1.2): experimentación, producción, monitorización y el bucle de reentrenamiento, con la actividad de cada etapa a la vista.",
+                "The report's lifecycle diagram (§1.2): experimentation, production, monitoring and the retraining loop, with each stage's activity in view.",
+            ),
+            Key::Footer => (
+                "Ciclo entrena en tu navegador con Rust y WebAssembly; nada sale de tu equipo.",
+                "Ciclo trains in your browser with Rust and WebAssembly; nothing leaves your machine.",
+            ),
+            Key::WorkerFailed => (
+                "No se pudo arrancar el worker de entrenamiento",
+                "The training worker could not be started",
+            ),
+        };
+        match lang {
+            Lang::Es => es,
+            Lang::En => en,
+        }
+    }
+}
+
+/// "3 filas" / "3 rows" style counts.
+pub fn count(lang: Lang, n: usize, key: Key) -> String {
+    format!("{n} {}", key.text(lang))
+}
+
+/// A duration in milliseconds for people.
+pub fn duration(lang: Lang, ms: i64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        format!("{} s", lang.number(ms as f64 / 1000.0, 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spanish_when_the_browser_prefers_it() {
+        let check =
+            |prefs: &[&str], expected: Lang| assert_eq!(Lang::from_preferences(prefs), expected, "{prefs:?}");
+        check(&["es-ES", "en"], Lang::Es);
+        check(&["es"], Lang::Es);
+        check(&["en-US", "es"], Lang::En);
+        check(&["fr-FR", "es-MX"], Lang::Es);
+        check(&["fr-FR"], Lang::En);
+        check(&[], Lang::En);
+    }
+
+    #[test]
+    fn numbers_use_the_language_separator() {
+        assert_eq!(Lang::Es.number(0.8421, 3), "0,842");
+        assert_eq!(Lang::En.number(0.8421, 3), "0.842");
+        assert_eq!(Lang::Es.percent(0.265), "26,5 %");
+        assert_eq!(duration(Lang::En, 1500), "1.5 s");
+    }
+}

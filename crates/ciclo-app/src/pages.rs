@@ -1,0 +1,5 @@
+//! One component per section of the page.
+
+pub mod data_page;
+pub mod experiments_page;
+pub mod planned_page;

@@ -1,0 +1,92 @@
+//! The app's shared state, provided once as a Leptos context: language, the built-in data set, the
+//! tracking store and the current training.
+
+use std::sync::Arc;
+
+use ciclo_core::dataset::Dataset;
+use ciclo_core::profile::{self, ColumnProfile};
+use ciclo_core::telco;
+use gloo_storage::Storage;
+use leptos::prelude::*;
+
+use crate::i18n::Lang;
+use crate::storage::Tracking;
+use crate::training::Training;
+
+/// Rows of the built-in data set: the size of IBM's Telco file.
+pub const BUILTIN_ROWS: usize = 7043;
+/// Seed of the built-in data set.
+pub const BUILTIN_SEED: u64 = 42;
+/// Where the chosen language is remembered.
+const LANG_KEY: &str = "ciclo.lang";
+
+/// The built-in data set and its profile, computed once.
+pub struct DataView {
+    /// The data.
+    pub data: Dataset,
+    /// Its per-column profile.
+    pub profile: Vec<ColumnProfile>,
+    /// Its digest.
+    pub digest: String,
+}
+
+impl DataView {
+    /// The built-in synthetic Telco data.
+    pub fn builtin() -> DataView {
+        let data = telco::generate(BUILTIN_ROWS, BUILTIN_SEED);
+        let profile = profile::profile(&data, Some(telco::TARGET));
+        let digest = data.digest();
+        DataView { data, profile, digest }
+    }
+}
+
+/// Everything the pages share.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The page's language.
+    pub lang: RwSignal<Lang>,
+    /// The built-in data set.
+    pub data: StoredValue<Arc<DataView>>,
+    /// Experiments and runs.
+    pub tracking: Tracking,
+    /// The training in progress or last finished.
+    pub training: Training,
+}
+
+impl AppState {
+    /// The state at start; `on_loaded` runs once the tracking store is usable.
+    pub fn new(on_loaded: impl FnOnce() + 'static) -> AppState {
+        AppState {
+            lang: RwSignal::new(initial_lang()),
+            data: StoredValue::new(Arc::new(DataView::builtin())),
+            tracking: Tracking::open(on_loaded),
+            training: Training::new(),
+        }
+    }
+
+    /// Switches the language and remembers it.
+    pub fn set_lang(&self, lang: Lang) {
+        self.lang.set(lang);
+        if let Err(error) = gloo_storage::LocalStorage::set(LANG_KEY, lang.code()) {
+            log::warn!("could not remember the language: {error}");
+        }
+    }
+}
+
+/// The remembered language, else the browser's preference.
+fn initial_lang() -> Lang {
+    if let Some(lang) =
+        gloo_storage::LocalStorage::get::<String>(LANG_KEY).ok().and_then(|c| Lang::from_code(&c))
+    {
+        return lang;
+    }
+    let preferred: Vec<String> = web_sys::window()
+        .map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default();
+    Lang::from_preferences(&preferred)
+}
+
+/// The app state from context (provided by `App`).
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
