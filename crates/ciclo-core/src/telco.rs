@@ -10,7 +10,9 @@
 //!
 //! Every draw comes from [`crate::rng`]. Each row owns a fixed block of the random stream, so a [`Drift`]
 //! that changes one customer's contract does not change the draws of the next customer: generating with
-//! and without drift from one seed gives the same customers, drifted.
+//! and without drift from one seed gives the same customers, drifted. Logarithms, exponentials and cosines
+//! come from `libm`, not the platform's math library, so that a seed draws the same data natively and in
+//! WebAssembly (see [`crate::num`]).
 
 mod calibration;
 
@@ -182,9 +184,9 @@ impl Draws {
     /// A standard normal draw (Box–Muller, always two uniform draws), clamped to ±4 so that no charge
     /// runs away.
     fn normal(&mut self) -> f64 {
-        let radius = (-2.0 * (1.0 - self.uniform()).ln()).sqrt();
+        let radius = (-2.0 * libm::log(1.0 - self.uniform())).sqrt();
         let angle = std::f64::consts::TAU * self.uniform();
-        (radius * angle.cos()).clamp(-4.0, 4.0)
+        (radius * libm::cos(angle)).clamp(-4.0, 4.0)
     }
 
     /// An index in `0..weights.len()` with probability proportional to its weight (the last index if the
@@ -205,13 +207,13 @@ impl Draws {
     fn softmax(&mut self, x: &Covariates, models: &[Logit]) -> usize {
         let scores: Vec<f64> = models.iter().map(|m| x.score(m)).collect();
         let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let weights: Vec<f64> = scores.iter().map(|s| (s - top).exp()).collect();
+        let weights: Vec<f64> = scores.iter().map(|s| libm::exp(s - top)).collect();
         self.pick(&weights)
     }
 }
 
 fn sigmoid(score: f64) -> f64 {
-    1.0 / (1.0 + (-score).exp())
+    1.0 / (1.0 + libm::exp(-score))
 }
 
 // ------------------------------------------------------------------------------------------------ covariates
@@ -403,7 +405,7 @@ impl Customer {
         let t = f64::from(tenure) / 72.0;
         x.set(Feature::Tenure, t);
         x.set(Feature::TenureSq, t * t);
-        x.set(Feature::LogTenure, f64::from(tenure).ln_1p() / 73f64.ln());
+        x.set(Feature::LogTenure, libm::log1p(f64::from(tenure)) / libm::log(73.0));
 
         let mut internet = match draws.softmax(&x, &c::INTERNET) {
             0 => Internet::No,
