@@ -1,24 +1,38 @@
 //! Training: from a data set and a target column to a fitted, evaluated model.
 //!
-//! [`train_logistic`] is the whole run the page's worker and the CLI perform: read the labels ([`labels`]),
-//! split the rows ([`crate::split::stratified_split`]), fit the preprocessing on the training rows
-//! ([`Pipeline`]), fit a logistic regression ([`LogisticParams`]) on a checked [`TrainingSet`], and score the
+//! [`train`] is the whole run the page's worker and the CLI perform: read the labels ([`labels`]), split
+//! the rows ([`crate::split::stratified_split`]), fit the preprocessing on the training rows ([`Pipeline`]),
+//! fit a model of the family [`TrainConfig::params`] names on a checked [`TrainingSet`], and score the
 //! test rows ([`crate::metrics::evaluate`]). Everything it returns is plain serializable data, because it
 //! crosses the Web Worker boundary as JSON and the model and pipeline are stored with the run.
 //!
+//! The model families ([`model`]): logistic regression ([`logistic`], linfa), and three tree families on
+//! one histogram engine ([`hist`]): a decision tree ([`tree`]), a random forest ([`forest`]) and gradient
+//! boosting ([`boosting`]).
+//!
 //! Every failure is a [`TrainError`] whose message says what to change; nothing here panics on user data.
 
+pub mod boosting;
+pub mod forest;
+mod hist;
 pub mod logistic;
+pub mod model;
 pub mod pipeline;
+pub mod tree;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
+pub use boosting::{BoostingParams, BoostingValidParams, FittedBoosting, RoundLoss};
+pub use forest::{FittedForest, ForestParams, ForestValidParams};
 pub use logistic::{FittedLogistic, LogisticParams, LogisticValidParams, TrainingSet};
+pub use model::{FittedModel, ModelKind, ModelParams};
 pub use pipeline::{DropReason, Encoding, Fill, Pipeline, TransformReport, Unseen};
+pub use tree::{
+    column_threshold, FittedTree, MaxFeatures, Node, NodeSplit, Tree, TreeParams, TreeValidParams,
+};
 
 use crate::dataset::{format_number, ColumnData, ColumnKind, Dataset};
 use crate::metrics::{BinaryMetrics, MetricsError};
@@ -150,6 +164,34 @@ pub enum TrainError {
     InvalidTol {
         /// The value given.
         tol: f64,
+    },
+    /// A model parameter with a value it cannot take.
+    #[error("{name} = {value} is not valid: choose {expected}")]
+    InvalidParam {
+        /// The parameter, by its scikit-learn or XGBoost name.
+        name: String,
+        /// The value given, as text.
+        value: String,
+        /// What it can be.
+        expected: String,
+    },
+    /// A parameter name the model family does not have.
+    #[error("`{name}` is not a parameter of {model}: choose one of {}", list(.valid))]
+    UnknownParam {
+        /// The name given.
+        name: String,
+        /// The family (its MLflow name).
+        model: String,
+        /// The family's parameter names.
+        valid: Vec<String>,
+    },
+    /// A model family name that does not exist.
+    #[error("`{name}` is not a model: choose one of {}", list(.valid))]
+    UnknownModel {
+        /// The name given.
+        name: String,
+        /// The families' names.
+        valid: Vec<String>,
     },
     /// The solver failed.
     #[error("the solver failed ({message}): try a smaller C or check the data for extreme values")]
@@ -322,8 +364,9 @@ pub struct TrainConfig {
     pub seed: u64,
     /// How blank numeric cells are filled, default [`Fill::Zero`].
     pub fill: Fill,
-    /// The model's parameters.
-    pub params: LogisticParams,
+    /// The model family and its parameters, default logistic regression. The model's own random draws
+    /// (a forest's bootstraps, boosting's samples) also come from [`TrainConfig::seed`].
+    pub params: ModelParams,
 }
 
 impl TrainConfig {
@@ -334,30 +377,34 @@ impl TrainConfig {
             test_fraction: 0.2,
             seed: 42,
             fill: Fill::Zero,
-            params: LogisticParams::new(),
+            params: ModelParams::default(),
         }
+    }
+
+    /// The defaults of [`TrainConfig::new`] with the defaults of the model family `kind`.
+    pub fn for_model(target: impl Into<String>, kind: ModelKind) -> TrainConfig {
+        TrainConfig { params: ModelParams::default_for(kind), ..TrainConfig::new(target) }
     }
 }
 
 impl TrainConfig {
-    /// The parameters as MLflow logs them, known before training starts (`model`, `C`, `max_iter`, `tol`,
-    /// `test_size`, `seed`, `fill`, `target`); a finished run adds `positive`. The page logs these when a
+    /// The parameters as MLflow logs them, known before training starts: the model's
+    /// ([`ModelParams::tracking_params`]: `model`, then its own, such as `C`, `max_iter`, `tol`), then
+    /// `test_size`, `seed`, `fill`, `target`; a finished run adds `positive`. The page logs these when a
     /// run starts, so they must be the same text the finished run reports.
     pub fn tracking_params(&self) -> Vec<(String, String)> {
-        let p = self.params.unchecked();
-        [
-            ("model", "logistic_regression".to_string()),
-            ("C", p.c().to_string()),
-            ("max_iter", p.max_iter().to_string()),
-            ("tol", p.tol().to_string()),
-            ("test_size", self.test_fraction.to_string()),
-            ("seed", self.seed.to_string()),
-            ("fill", self.fill.name().to_string()),
-            ("target", self.target.clone()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
+        let mut params = self.params.tracking_params();
+        params.extend(
+            [
+                ("test_size", self.test_fraction.to_string()),
+                ("seed", self.seed.to_string()),
+                ("fill", self.fill.name().to_string()),
+                ("target", self.target.clone()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+        );
+        params
     }
 }
 
@@ -381,37 +428,48 @@ pub struct TrainOutcome {
     pub n_features: usize,
     /// The target value taken as positive.
     pub positive: String,
-    /// The run's parameters as MLflow logs them (`model`, `C`, `max_iter`, `tol`, `test_size`, `seed`,
-    /// `fill`, `target`, `positive`).
+    /// The run's parameters as MLflow logs them ([`TrainConfig::tracking_params`], then `positive`).
     pub params: Vec<(String, String)>,
     /// The fitted model.
-    pub model: FittedLogistic,
+    pub model: FittedModel,
     /// The fitted preprocessing, to be applied before the model at serving time.
     pub pipeline: Pipeline,
     /// What preprocessing filled or ignored, over the training and test rows together.
     pub transform: TransformReport,
 }
 
-/// The steps of a training run, reported as each begins.
+impl TrainOutcome {
+    /// Boosting's training and validation log loss after each round (empty for the other families), for
+    /// the run's metric steps.
+    pub fn history(&self) -> &[RoundLoss] {
+        self.model.history()
+    }
+}
+
+/// The steps of a training run, reported as each begins, and while fitting as it advances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stage {
     /// Reading labels, splitting, fitting and applying the preprocessing.
     Preparing,
-    /// Fitting the model.
-    Fitting,
+    /// Fitting the model, `percent` done: reported at 0 when fitting starts, then each time a tree or
+    /// boosting round raises the whole percentage.
+    Fitting {
+        /// How much of the fit is done, from 0 to 100.
+        percent: u8,
+    },
     /// Scoring the test rows.
     Evaluating,
 }
 
-/// Trains and evaluates a logistic regression on `data` as `config` says, calling `progress` as each
-/// [`Stage`] begins.
-pub fn train_logistic(
+/// Trains and evaluates the model `config` describes on `data`, calling `progress` as each [`Stage`]
+/// begins and as fitting advances.
+pub fn train(
     data: &Dataset,
     config: &TrainConfig,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<TrainOutcome, TrainError> {
     progress(Stage::Preparing);
-    let params = config.params.check_ref()?;
+    config.params.check()?;
     let (labels, positive) = labels(data, &config.target)?;
     let split = stratified_split(&labels, config.test_fraction, config.seed)?;
     let pick =
@@ -420,8 +478,16 @@ pub fn train_logistic(
     let (x_train, mut transform) = pipeline.transform(data, &split.train)?;
     let training = TrainingSet::new(x_train, pick(&split.train))?;
 
-    progress(Stage::Fitting);
-    let model = params.fit(&training)?;
+    progress(Stage::Fitting { percent: 0 });
+    let mut reported = 0u8;
+    let model = config.params.fit(&training, config.seed, &mut |done| {
+        // `as` saturates, and a NaN becomes 0.
+        let percent = (done.clamp(0.0, 1.0) * 100.0).floor() as u8;
+        if percent > reported {
+            reported = percent;
+            progress(Stage::Fitting { percent });
+        }
+    })?;
 
     progress(Stage::Evaluating);
     let (x_test, test_report) = pipeline.transform(data, &split.test)?;
@@ -556,12 +622,21 @@ mod tests {
     fn trains_end_to_end() {
         let data = churn(400);
         let mut stages = Vec::new();
-        let outcome = train_logistic(&data, &TrainConfig::default(), &mut |s| stages.push(s)).unwrap();
-        assert_eq!(stages, [Stage::Preparing, Stage::Fitting, Stage::Evaluating]);
+        let outcome = train(&data, &TrainConfig::default(), &mut |s| stages.push(s)).unwrap();
+        assert_eq!(
+            stages,
+            [
+                Stage::Preparing,
+                Stage::Fitting { percent: 0 },
+                Stage::Fitting { percent: 100 },
+                Stage::Evaluating
+            ]
+        );
         assert_eq!((outcome.n_train, outcome.n_test, outcome.n_features), (320, 80, 4));
         assert_eq!(outcome.positive, "Yes");
         assert!(outcome.metrics.roc_auc > 0.8, "{:?}", outcome.metrics);
-        assert!(outcome.model.converged);
+        let FittedModel::Logistic(model) = &outcome.model else { panic!("{:?}", outcome.model) };
+        assert!(model.converged);
         assert_eq!(outcome.transform.rows, 400);
         assert_eq!(outcome.transform.filled, vec![("tenure".to_string(), 24)]);
         assert_eq!(
@@ -575,17 +650,13 @@ mod tests {
         );
         assert_eq!(outcome.params[1], ("C".to_string(), "1".to_string()));
         // Same inputs, same outcome; and it survives the trip to the worker and back as JSON.
-        let again = train_logistic(&data, &TrainConfig::default(), &mut |_| {}).unwrap();
+        let again = train(&data, &TrainConfig::default(), &mut |_| {}).unwrap();
         assert_eq!(again, outcome);
         let back: TrainOutcome = serde_json::from_str(&serde_json::to_string(&outcome).unwrap()).unwrap();
         // serde_json without its `float_roundtrip` feature may read a float back one ulp off.
         assert!((back.metrics.roc_auc - outcome.metrics.roc_auc).abs() < 1e-12);
-        assert!(back
-            .model
-            .coefficients
-            .iter()
-            .zip(&outcome.model.coefficients)
-            .all(|(a, b)| (a - b).abs() < 1e-12));
+        let FittedModel::Logistic(back_model) = &back.model else { panic!("{:?}", back.model) };
+        assert!(back_model.coefficients.iter().zip(&model.coefficients).all(|(a, b)| (a - b).abs() < 1e-12));
         assert_eq!(
             (back.params, back.pipeline.feature_names()),
             (outcome.params.clone(), outcome.pipeline.feature_names())
@@ -595,7 +666,7 @@ mod tests {
     #[test]
     fn training_errors() {
         let data = churn(400);
-        let run = |config: TrainConfig| train_logistic(&data, &config, &mut |_| {});
+        let run = |config: TrainConfig| train(&data, &config, &mut |_| {});
         assert_eq!(
             run(TrainConfig::new("Contract")).unwrap_err(),
             TrainError::TooManyClasses {
@@ -609,11 +680,11 @@ mod tests {
             run(config).unwrap_err(),
             TrainError::Split(SplitError::TestFraction { test_fraction: 1.5 })
         );
-        let config = TrainConfig { params: LogisticParams::new().c(0.0), ..TrainConfig::default() };
+        let config = TrainConfig { params: LogisticParams::new().c(0.0).into(), ..TrainConfig::default() };
         assert_eq!(run(config).unwrap_err(), TrainError::InvalidC { c: 0.0 });
         let only_target = Dataset::new("t", vec![data.column("Churn").unwrap().clone()]).unwrap();
         assert!(matches!(
-            train_logistic(&only_target, &TrainConfig::default(), &mut |_| {}),
+            train(&only_target, &TrainConfig::default(), &mut |_| {}),
             Err(TrainError::NoFeatures { .. })
         ));
     }
