@@ -1,21 +1,58 @@
-//! `ciclo`, the command line over Ciclo's core.
+//! `ciclo`, the command line over Ciclo's core, shaped like MLflow's commands with scikit-learn's
+//! parameter names.
 //!
-//! `main` only collects the arguments and maps errors to exit codes; [`run`] dispatches to one function per
-//! subcommand (`generate` for now), each of which parses its own options by hand. A bad command line is a
-//! [`Usage`] error (exit code 2, message on stderr); any other failure exits with 1.
+//! `main` only collects the arguments and maps errors to exit codes; [`run`] dispatches to one module per
+//! subcommand (`generate`, `train`, `evaluate`, `tune`, `profile`), each of which parses its own options
+//! with the cursor of [`cli`]. A bad command line is a [`cli::Usage`] error (exit code 2, message on
+//! stderr); any other failure (a file that cannot be read, a target with one class, ...) exits with 1.
 
-use std::fmt;
-use std::io::Write;
+mod cli;
+mod experiment;
+mod generate;
+mod profile;
+mod train;
+mod tune;
+
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-use ciclo_core::telco;
+use cli::{print, usage, Usage};
 
 /// The text of `ciclo --help`.
 const HELP: &str = "\
 ciclo: the command line of Ciclo, the MLOps playground
 
 Usage:
+  ciclo train --data FILE --model MODEL [--target COLUMN] [--seed N] [--test-size F] [-P name=value ...]
+              [--fill zero|median] [--json] [--split-out FILE]
+      Split FILE (stratified), fit the preprocessing and MODEL on the training rows, score the test rows.
+      MODEL         logreg, tree, forest or boosting
+      --target C    the column to predict (default Churn)
+      --seed N      seed of the split and of the model (default 42)
+      --test-size F share of rows held out for testing (default 0.2)
+      -P name=value a model parameter by its scikit-learn name, repeatable: logreg C, max_iter, tol;
+                    tree max_depth, min_samples_split, min_samples_leaf, max_features, max_bins;
+                    forest n_estimators, max_depth, min_samples_split, min_samples_leaf, max_features,
+                    bootstrap, max_bins; boosting n_estimators, learning_rate, max_depth,
+                    min_child_weight, reg_lambda, subsample, colsample_bytree, max_bins,
+                    early_stopping_rounds, validation_fraction (None means no limit)
+      --fill        how blank numeric cells are filled (default zero)
+      --json        print one JSON object: metrics, params, fit_seconds (the model's fit alone), rows,
+                    n_train, n_test, ...
+      --split-out F write the split's row indices (0-based data rows) to F as {\"train\": [...], \"test\": [...]}
+  ciclo evaluate [the options of train] [--threshold T] [--points N]
+      Train as above, then print every metric (accuracy, precision, recall, F1, ROC AUC, PR AUC, log loss,
+      Brier score), the threshold that maximizes F1, the metrics at --threshold T, the ROC and
+      precision-recall curves (at most N points each with --json, default 50) and the calibration curve.
+  ciclo tune --data FILE --model MODEL (--preset report-grid | --grid name=v1,v2 ...) [--random N] [--cv K]
+             [--jobs N] [--top N] [--quiet] [the options of train]
+      Cross-validate every combination of the grid (stratified K folds, default 5) on the training rows,
+      rank them by mean F1 (ROC AUC too), refit the best on the training rows and score the test rows.
+      --preset report-grid  the report's forest grid: n_estimators 50,100,200 x max_depth 5,10,15,None x
+                            min_samples_split 2,5,10 (36 combinations); --grid adds or replaces axes
+      --random N    try N combinations of the grid drawn at random (seeded) instead of all
+      --jobs N      threads (default: the number of cores)
+  ciclo profile --data FILE [--target COLUMN] [--json]
+      The schema (kind and role of each column), blank cells and a per-column profile.
   ciclo generate [--rows N] [--seed S] [--out FILE] [--drift JSON]
       Write the built-in synthetic Telco churn data set as CSV (to standard output without --out).
       --rows N      number of customers, at most 1000000 (default 7043, the size of IBM's sample)
@@ -26,25 +63,9 @@ Usage:
   ciclo --help
       Show this text.
 
+Files: CSV with a header row, delimited by , ; tab or |, UTF-8 (a byte-order mark is fine), at most 100 MB.
 Exit codes: 0 success, 1 failure, 2 bad command line.
 ";
-
-/// A command line that cannot be run: the message says what was wrong.
-#[derive(Debug)]
-struct Usage(String);
-
-impl fmt::Display for Usage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\nrun `ciclo --help` for usage", self.0)
-    }
-}
-
-impl std::error::Error for Usage {}
-
-/// A [`Usage`] error as an `anyhow` error.
-fn usage(message: impl Into<String>) -> anyhow::Error {
-    Usage(message.into()).into()
-}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -67,78 +88,13 @@ fn run(args: &[String]) -> anyhow::Result<()> {
         None => Err(usage("no subcommand given")),
         Some((command, rest)) => match command.as_str() {
             "-h" | "--help" | "help" => print(HELP),
-            "generate" => generate(rest),
+            "generate" => generate::generate(rest),
+            "train" => train::train(rest),
+            "evaluate" => train::evaluate_command(rest),
+            "tune" => tune::tune(rest),
+            "profile" => profile::profile_command(rest),
             other => Err(usage(format!("unknown subcommand `{other}`"))),
         },
-    }
-}
-
-/// Writes `text` to standard output.
-fn print(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|()| out.flush()).context("cannot write to standard output")
-}
-
-/// `ciclo generate`: the synthetic Telco data set as CSV.
-fn generate(args: &[String]) -> anyhow::Result<()> {
-    let mut rows: usize = 7043;
-    let mut seed: u64 = 42;
-    let mut out: Option<String> = None;
-    let mut drift = telco::Drift::default();
-    let mut options = Options::new(args);
-    while let Some(option) = options.next_option()? {
-        match option {
-            "-h" | "--help" => return print(HELP),
-            "--rows" => rows = options.parsed("--rows", "a number of rows such as 7043")?,
-            "--seed" => seed = options.parsed("--seed", "an integer from 0 to 2^64 - 1")?,
-            "--out" => out = Some(options.value("--out")?.to_string()),
-            "--drift" => {
-                let json = options.value("--drift")?;
-                drift = serde_json::from_str(json).map_err(|error| {
-                    usage(format!("--drift expects a JSON object of drift knobs, not `{json}`: {error}"))
-                })?;
-            }
-            other => return Err(usage(format!("unknown option `{other}` for `ciclo generate`"))),
-        }
-    }
-    if rows > telco::MAX_ROWS {
-        return Err(usage(format!("--rows can be at most {}, not {rows}", telco::MAX_ROWS)));
-    }
-    let csv = telco::generate_with(rows, seed, &drift).to_csv();
-    match out {
-        None => print(&csv),
-        Some(path) => std::fs::write(&path, csv).with_context(|| format!("cannot write `{path}`")),
-    }
-}
-
-/// A cursor over a subcommand's `--name value` options.
-struct Options<'a> {
-    args: std::slice::Iter<'a, String>,
-}
-
-impl<'a> Options<'a> {
-    fn new(args: &'a [String]) -> Options<'a> {
-        Options { args: args.iter() }
-    }
-
-    /// The next option name, or `None` at the end; a bare word is a usage error.
-    fn next_option(&mut self) -> anyhow::Result<Option<&'a str>> {
-        match self.args.next() {
-            None => Ok(None),
-            Some(arg) if arg.starts_with('-') => Ok(Some(arg.as_str())),
-            Some(arg) => Err(usage(format!("unexpected argument `{arg}`"))),
-        }
-    }
-
-    /// The value following option `name`.
-    fn value(&mut self, name: &str) -> anyhow::Result<&'a str> {
-        self.args.next().map(String::as_str).ok_or_else(|| usage(format!("{name} needs a value")))
-    }
-
-    /// The value following option `name`, parsed; `expected` describes a valid value.
-    fn parsed<T: std::str::FromStr>(&mut self, name: &str, expected: &str) -> anyhow::Result<T> {
-        let value = self.value(name)?;
-        value.parse().map_err(|_| usage(format!("{name} expects {expected}, not `{value}`")))
     }
 }
 
@@ -147,6 +103,7 @@ impl<'a> Options<'a> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
+    use ciclo_core::telco;
 
     fn args(line: &str) -> Vec<String> {
         line.split_whitespace().map(String::from).collect()
@@ -169,6 +126,25 @@ mod tests {
         assert!(is_usage("generate stray"));
         assert!(is_usage("generate --drift nonsense"));
         assert!(is_usage("generate --drift {\"contract_mix\":\"half\"}"));
+        // Checked before any file is read.
+        assert!(is_usage("train --data x.csv"));
+        assert!(is_usage("train --model forest"));
+        assert!(is_usage("train --data x.csv --model svm"));
+        assert!(is_usage("train --data x.csv --model logreg -P C=abc"));
+        assert!(is_usage("train --data x.csv --model logreg -P nope=1"));
+        assert!(is_usage("train --data x.csv --model logreg -P C"));
+        assert!(is_usage("train --data x.csv --model logreg --test-size 1.5"));
+        assert!(is_usage("train --data x.csv --model logreg --fill mean"));
+        assert!(is_usage("train --data x.csv --model logreg --threshold 0.3"));
+        assert!(is_usage("evaluate --data x.csv --model logreg --threshold 3"));
+        assert!(is_usage("tune --data x.csv --model forest"));
+        assert!(is_usage("tune --data x.csv --model forest --preset other"));
+        assert!(is_usage("tune --data x.csv --model forest --grid max_depth="));
+        assert!(is_usage("tune --data x.csv --model forest --grid depth=1,2"));
+        assert!(is_usage("tune --data x.csv --model logreg --preset report-grid"));
+        assert!(is_usage("tune --data x.csv --model forest --preset report-grid --cv 1"));
+        assert!(is_usage("profile"));
+        assert!(is_usage("profile --data x.csv --model forest"));
     }
 
     #[test]
