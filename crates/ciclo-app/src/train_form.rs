@@ -71,7 +71,7 @@ impl TrainForm {
         let mut config = TrainConfig::new(telco::TARGET);
         config.seed = seed;
         config.test_fraction = test_fraction;
-        config.params = LogisticParams::new().c(c);
+        config.params = LogisticParams::new().c(c).into();
         Ok(config)
     }
 }

@@ -79,7 +79,7 @@ impl Training {
         let run = Run {
             run_id: tracking::run_id_from_bytes(random_bytes()),
             experiment_id: DEFAULT_EXPERIMENT_ID.to_string(),
-            run_name: format!("logistic-regression-{job}"),
+            run_name: format!("{}-{job}", config.params.kind().name().replace('_', "-")),
             status: RunStatus::Running,
             start_time: now,
             end_time: None,

@@ -83,7 +83,7 @@ pub fn TrainPanel() -> impl IntoView {
     let stage_text = move || match training.status.get() {
         TrainStatus::Starting => Some(Key::StageStarting),
         TrainStatus::Running(Stage::Preparing) => Some(Key::StagePreparing),
-        TrainStatus::Running(Stage::Fitting) => Some(Key::StageFitting),
+        TrainStatus::Running(Stage::Fitting { .. }) => Some(Key::StageFitting),
         TrainStatus::Running(Stage::Evaluating) => Some(Key::StageEvaluating),
         _ => None,
     };
@@ -91,7 +91,7 @@ pub fn TrainPanel() -> impl IntoView {
     let progress_value = move || match training.status.get() {
         TrainStatus::Starting => 0.1,
         TrainStatus::Running(Stage::Preparing) => 0.25,
-        TrainStatus::Running(Stage::Fitting) => 0.5,
+        TrainStatus::Running(Stage::Fitting { percent }) => 0.5 + 0.3 * f64::from(percent) / 100.0,
         TrainStatus::Running(Stage::Evaluating) => 0.85,
         _ => 1.0,
     };
