@@ -285,8 +285,8 @@ impl Key {
                 "Ciclo trains in your browser with Rust and WebAssembly; nothing leaves your machine.",
             ),
             Key::WorkerFailed => (
-                "No se pudo arrancar el worker de entrenamiento",
-                "The training worker could not be started",
+                "El worker de entrenamiento no arrancó en 20 s: recarga la página.",
+                "The training worker did not start within 20 s: reload the page.",
             ),
         };
         match lang {

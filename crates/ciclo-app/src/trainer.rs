@@ -12,8 +12,9 @@ use web_sys::{MessageEvent, Worker, WorkerOptions};
 
 use crate::protocol::{FromWorker, ToWorker};
 
-/// The worker script Trunk builds next to the page (relative, so the page works from any sub-path).
-const WORKER_SCRIPT: &str = "./worker.js";
+/// The worker's loader, which Trunk writes next to the page (`data-loader-shim`): it imports `worker.js`
+/// and starts its wasm. Relative, so the page works from any sub-path.
+const WORKER_SCRIPT: &str = "./worker_loader.js";
 
 /// A running worker. Dropping it terminates the worker.
 pub struct TrainerHandle {

@@ -27,6 +27,8 @@ pub enum TrainStatus {
     Done,
     /// Failed, with the reason.
     Failed(String),
+    /// The worker never answered (its script did not load).
+    WorkerDidNotStart,
     /// Cancelled by the user.
     Cancelled,
 }
@@ -131,7 +133,10 @@ impl Training {
             _ => {}
         };
         match TrainerHandle::start(request, on_event) {
-            Ok(handle) => self.handle.set_value(Some(handle)),
+            Ok(handle) => {
+                self.handle.set_value(Some(handle));
+                self.fail_if_not_started(tracking, job);
+            }
             Err(error) => {
                 self.finish(tracking, RunStatus::Failed, |run| {
                     run.tags.insert("ciclo.error".to_string(), error.clone());
@@ -139,6 +144,23 @@ impl Training {
                 self.status.set(TrainStatus::Failed(error));
             }
         }
+    }
+
+    /// A worker that has not reported any stage after [`START_TIMEOUT_MS`] (its script failed to load, or
+    /// the browser refused it) fails the run with a message instead of leaving the page waiting.
+    fn fail_if_not_started(self, tracking: Tracking, job: u32) {
+        leptos::task::spawn_local(async move {
+            sleep_ms(START_TIMEOUT_MS).await;
+            if self.next_job.get_value() == job.wrapping_add(1)
+                && self.status.get_untracked() == TrainStatus::Starting
+            {
+                let error = WORKER_DID_NOT_START.to_string();
+                self.finish(tracking, RunStatus::Failed, |run| {
+                    run.tags.insert("ciclo.error".to_string(), error.clone());
+                });
+                self.status.set(TrainStatus::WorkerDidNotStart);
+            }
+        });
     }
 
     /// Stops the training at once; its run is kept as KILLED.
@@ -165,6 +187,21 @@ impl Training {
             log::error!("could not record the end of the run: {error}");
         }
     }
+}
+
+/// How long a worker may take to load before its run fails.
+const START_TIMEOUT_MS: i32 = 20_000;
+/// The run's error when the worker never answered (kept in English in the run's tags, like MLflow's).
+const WORKER_DID_NOT_START: &str = "the training worker did not start within 20 s: reload the page";
+
+/// Waits `ms` milliseconds on the browser's timer.
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// 16 random bytes from the browser's `crypto.getRandomValues` (for run ids only; every random draw of

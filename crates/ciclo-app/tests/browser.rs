@@ -1,6 +1,8 @@
 //! The page's components and the core, in headless Chromium (`cargo xtask test` runs these through
 //! `wasm-bindgen-test-runner`).
 #![cfg(target_arch = "wasm32")]
+// A test reports failure by panicking; wasm_bindgen_test functions are not `#[test]`s to clippy.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use ciclo_app::i18n::Lang;
 use gloo_storage::Storage;
@@ -57,7 +59,7 @@ fn training_in_the_browser_gives_the_native_metrics() {
 
 #[wasm_bindgen_test]
 async fn the_app_mounts_switches_language_and_remembers_it() {
-    let _ = gloo_storage::LocalStorage::delete("ciclo.lang");
+    gloo_storage::LocalStorage::delete("ciclo.lang");
     let host = document().create_element("div").expect("a div");
     document().body().expect("a body").append_child(&host).expect("appended");
     let host: web_sys::HtmlElement = host.unchecked_into();

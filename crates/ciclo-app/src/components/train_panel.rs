@@ -131,6 +131,7 @@ pub fn TrainPanel() -> impl IntoView {
             </Show>
             {move || match training.status.get() {
                 TrainStatus::Failed(error) => Some(view! { <p class="error" role="alert" data-testid="train-error">{error}</p> }.into_any()),
+                TrainStatus::WorkerDidNotStart => Some(view! { <p class="error" role="alert" data-testid="train-error">{Key::WorkerFailed.text(lang.get())}</p> }.into_any()),
                 TrainStatus::Cancelled => Some(view! { <p class="notice" role="status">{Key::TrainCancelled.text(lang.get())}</p> }.into_any()),
                 _ => None,
             }}
