@@ -1,1 +1,99 @@
-fn main() {}
+//! `cargo xtask`: Ciclo's automation, one binary with subcommands instead of scripts.
+//!
+//! Every subcommand first makes sure the tools it needs are present (see `setup`), installing
+//! only what is missing, so a fresh clone needs nothing but `cargo`, `node` and `npm`:
+//!
+//! - `serve`: build and serve the page with Trunk, rebuilding on change (Trunk.toml's address);
+//! - `dist`: the release build of the page into `dist/`;
+//! - `test`: every test layer in order (format, clippy, tidy, native, browser, end to end),
+//!   stopping at the first that fails, then a `N passed, N failed` summary;
+//! - `bench`: shipped bytes and time to interactive of the release page;
+//! - `tidy`: only the architecture checks (the core's dependency boundary and forbidden calls);
+//! - `setup`: only the tool checks and installs, browser tools included.
+//!
+//! `anyhow` is used here because this is an edge: errors are reported to a person, not matched.
+
+mod bench;
+mod cmd;
+mod config;
+mod page;
+mod setup;
+mod static_server;
+mod test;
+mod tidy;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve   build the page and serve it with Trunk on Trunk.toml's address, rebuilding on change
+  dist    release build of the page into dist/
+  test    every test layer in order: fmt, clippy, tidy, native tests, browser tests, end to end
+  bench   shipped bytes (raw and gzip) and time to interactive in headless Chromium
+  tidy    only the architecture checks of the pure core
+  setup   only check and install the tools the other commands use
+";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root()?;
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["serve"] => {
+            let tools = setup::ensure(&root, setup::Needs::Build)?;
+            page::serve(&tools)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ["dist"] => {
+            let tools = setup::ensure(&root, setup::Needs::Build)?;
+            page::dist(&tools)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ["test"] => {
+            let tools = setup::ensure(&root, setup::Needs::Browser)?;
+            Ok(test::run(&tools))
+        }
+        ["bench"] => {
+            let tools = setup::ensure(&root, setup::Needs::Browser)?;
+            bench::run(&tools)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ["setup"] => {
+            setup::ensure(&root, setup::Needs::Browser)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ["tidy"] => {
+            tidy::check(&root)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        [] | ["help" | "-h" | "--help"] => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            eprint!("{USAGE}");
+            bail!("unknown arguments `{}`: see the commands above", args.join(" "))
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's folder.
+fn workspace_root() -> Result<PathBuf> {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest_dir.parent().context("xtask has no parent folder")?;
+    Ok(root.to_path_buf())
+}
