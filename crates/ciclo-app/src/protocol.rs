@@ -4,7 +4,7 @@
 //! readable in DevTools, and a field added later does not break an older page reading a newer worker.
 
 use ciclo_core::dataset::Dataset;
-use ciclo_core::ml::{Stage, TrainConfig, TrainOutcome};
+use ciclo_core::ml::{ModelKind, Stage, TrainConfig, TrainOutcome};
 use serde::{Deserialize, Serialize};
 
 /// Where the worker gets its data from.
@@ -78,10 +78,23 @@ pub enum FromWorker {
     },
 }
 
-/// ROC AUC and log loss (every digit of each `f64`, as computed natively) of a logistic regression on
-/// `telco::generate(1000, 5)` with split seed 3, pinned here and asserted with `==` natively and in the
-/// browser: the engine gives the same bits on every target (issue 3).
-pub const PINNED_METRICS: (f64, f64) = (0.8823529411764706, 0.36789638769508815);
+/// ROC AUC and log loss (every digit of each `f64`, as computed natively) of each model family, with its
+/// default parameters, on `telco::generate(1000, 5)` with split seed 3, pinned here and asserted with `==`
+/// natively and in the browser: the engine gives the same bits on every target (issue 3).
+pub const PINNED_METRICS: [(ModelKind, f64, f64); 4] = [
+    (ModelKind::LogisticRegression, 0.8823529411764706, 0.36789638769508815),
+    (ModelKind::DecisionTree, 0.6970654033425451, 8.650476813388124),
+    (ModelKind::RandomForest, 0.8356362679299908, 0.7371946059569632),
+    (ModelKind::GradientBoosting, 0.8374786156073167, 0.5323543481677447),
+];
+
+/// The metrics [`PINNED_METRICS`] pins, computed here and now.
+pub fn pinned_case(kind: ModelKind) -> Result<(f64, f64), ciclo_core::ml::TrainError> {
+    let config = TrainConfig { seed: 3, ..TrainConfig::for_model(ciclo_core::telco::TARGET, kind) };
+    let data = ciclo_core::telco::generate(1000, 5);
+    let outcome = ciclo_core::ml::train(&data, &config, &mut |_| {})?;
+    Ok((outcome.metrics.roc_auc, outcome.metrics.log_loss))
+}
 
 /// Runs one message in the worker, sending answers through `send`. Pure apart from `now_ms`, so it is
 /// tested natively.
@@ -132,10 +145,9 @@ mod tests {
 
     #[test]
     fn metrics_are_the_same_on_every_target() {
-        let config = TrainConfig { seed: 3, ..TrainConfig::new("Churn") };
-        let data = ciclo_core::telco::generate(1000, 5);
-        let outcome = ciclo_core::ml::train(&data, &config, &mut |_| {}).unwrap();
-        assert_eq!((outcome.metrics.roc_auc, outcome.metrics.log_loss), PINNED_METRICS);
+        for (kind, auc, log_loss) in PINNED_METRICS {
+            assert_eq!(pinned_case(kind).unwrap(), (auc, log_loss), "{kind:?}");
+        }
     }
 
     #[test]

@@ -47,14 +47,14 @@ fn the_generator_gives_the_native_digest_in_the_browser() {
 }
 
 #[wasm_bindgen_test]
-fn training_in_the_browser_gives_the_native_metrics() {
+fn every_family_gives_the_native_metrics_in_the_browser() {
     // Pinned natively in protocol::tests::metrics_are_the_same_on_every_target. Equal to the bit (issue 3):
     // the solver, the generator and the metrics compute transcendental functions with `libm` and sum in a
     // fixed order, so glibc and the browser cannot disagree in the last digits.
-    let config = ciclo_core::ml::TrainConfig { seed: 3, ..ciclo_core::ml::TrainConfig::new("Churn") };
-    let data = ciclo_core::telco::generate(1000, 5);
-    let outcome = ciclo_core::ml::train(&data, &config, &mut |_| {}).expect("training works");
-    assert_eq!((outcome.metrics.roc_auc, outcome.metrics.log_loss), ciclo_app::protocol::PINNED_METRICS);
+    for (kind, auc, log_loss) in ciclo_app::protocol::PINNED_METRICS {
+        let got = ciclo_app::protocol::pinned_case(kind).expect("training works");
+        assert_eq!(got, (auc, log_loss), "{kind:?}");
+    }
 }
 
 #[wasm_bindgen_test]
