@@ -23,7 +23,8 @@ pub mod delimiter;
 pub mod schema;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+
+use crate::message::{list, rows_text};
 
 use serde::{Deserialize, Serialize};
 
@@ -39,9 +40,6 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// on at an interactive pace. A caller with the file's size in hand can refuse it first with
 /// [`check_size`].
 pub const MAX_BYTES: usize = 100_000_000;
-
-/// How many row numbers or values a message lists before saying how many more there are.
-const LISTED: usize = 5;
 
 /// Why bytes are not a data set, or not one a churn model can be trained on.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
@@ -204,21 +202,6 @@ impl From<DatasetError> for IngestError {
 fn megabytes(bytes: usize) -> String {
     let tenths = (bytes as f64 / 100_000.0).round() / 10.0;
     crate::dataset::format_number(tenths)
-}
-
-/// `a`, `b`, `c`, ... quoted and comma-separated.
-fn list(values: &[String]) -> String {
-    values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
-}
-
-/// `row 3`, `rows 3, 9, 12` or `rows 3, 9, 12, 20, 31 and 6 more`.
-fn rows_text(rows: &[usize], count: usize) -> String {
-    let mut text = String::from(if count == 1 { "row " } else { "rows " });
-    text.push_str(&rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", "));
-    if count > rows.len() {
-        let _ = write!(text, " and {} more", count - rows.len());
-    }
-    text
 }
 
 /// How [`ingest`] reads a file.
@@ -483,6 +466,8 @@ impl ColumnBuilder {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)] // A test reports failure by panicking.
 mod tests {
+    use std::fmt::Write as _;
+
     use expect_test::{expect, Expect};
 
     use super::*;

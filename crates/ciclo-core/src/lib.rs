@@ -12,6 +12,7 @@
 
 pub mod dataset;
 pub mod ingest;
+mod message;
 pub mod metrics;
 pub mod ml;
 pub mod num;

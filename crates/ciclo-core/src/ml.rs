@@ -21,7 +21,6 @@ pub mod pipeline;
 pub mod tree;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,11 +34,9 @@ pub use tree::{
 };
 
 use crate::dataset::{format_number, ColumnData, ColumnKind, Dataset};
+use crate::message::{list, rows_text, LISTED};
 use crate::metrics::{BinaryMetrics, MetricsError};
 use crate::split::{stratified_split, SplitError};
-
-/// How many row numbers or values an error message lists before saying how many more there are.
-const LISTED: usize = 5;
 
 /// Why a model cannot be trained or applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
@@ -227,21 +224,6 @@ fn kind_name(kind: ColumnKind) -> &'static str {
         ColumnKind::Numeric => "numeric",
         ColumnKind::Categorical => "categorical",
     }
-}
-
-/// `a`, `b`, `c`, ... quoted and comma-separated.
-fn list(values: &[String]) -> String {
-    values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
-}
-
-/// `rows 3, 9, 12` or `rows 3, 9, 12, 20, 31 and 6 more`.
-fn rows_text(rows: &[usize], count: usize) -> String {
-    let mut text = String::from(if count == 1 { "row " } else { "rows " });
-    text.push_str(&rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", "));
-    if count > rows.len() {
-        let _ = write!(text, " and {} more", count - rows.len());
-    }
-    text
 }
 
 /// A binary target: the column and which of its two values is the positive class.

@@ -5,8 +5,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{rows_text, IngestError, LISTED};
+use super::IngestError;
 use crate::dataset::{format_number, Column, ColumnData, Dataset};
+use crate::message::{rows_text, LISTED};
 use crate::ml::Fill;
 
 /// The kind of a column, as the schema shows it.
