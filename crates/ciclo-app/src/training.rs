@@ -118,18 +118,8 @@ impl Training {
                 self.outcome.set(Some((*outcome, fit_ms)));
                 self.status.set(TrainStatus::Done);
             }
-            FromWorker::Failed { job: j, error } if j == job => {
-                self.finish(tracking, RunStatus::Failed, |run| {
-                    run.tags.insert("ciclo.error".to_string(), error.clone());
-                });
-                self.status.set(TrainStatus::Failed(error));
-            }
-            FromWorker::BadMessage { error } => {
-                self.finish(tracking, RunStatus::Failed, |run| {
-                    run.tags.insert("ciclo.error".to_string(), error.clone());
-                });
-                self.status.set(TrainStatus::Failed(error));
-            }
+            FromWorker::Failed { job: j, error } if j == job => self.fail(tracking, error),
+            FromWorker::BadMessage { error } => self.fail(tracking, error),
             _ => {}
         };
         match TrainerHandle::start(request, on_event) {
@@ -137,12 +127,7 @@ impl Training {
                 self.handle.set_value(Some(handle));
                 self.fail_if_not_started(tracking, job);
             }
-            Err(error) => {
-                self.finish(tracking, RunStatus::Failed, |run| {
-                    run.tags.insert("ciclo.error".to_string(), error.clone());
-                });
-                self.status.set(TrainStatus::Failed(error));
-            }
+            Err(error) => self.fail(tracking, error),
         }
     }
 
@@ -154,12 +139,22 @@ impl Training {
             if self.next_job.get_value() == job.wrapping_add(1)
                 && self.status.get_untracked() == TrainStatus::Starting
             {
-                let error = WORKER_DID_NOT_START.to_string();
-                self.finish(tracking, RunStatus::Failed, |run| {
-                    run.tags.insert("ciclo.error".to_string(), error.clone());
-                });
+                self.end_failed(tracking, WORKER_DID_NOT_START.to_string());
                 self.status.set(TrainStatus::WorkerDidNotStart);
             }
+        });
+    }
+
+    /// Ends the run as FAILED with `error` in its `ciclo.error` tag, and shows the error.
+    fn fail(self, tracking: Tracking, error: String) {
+        self.end_failed(tracking, error.clone());
+        self.status.set(TrainStatus::Failed(error));
+    }
+
+    /// Ends the run as FAILED with `error` in its `ciclo.error` tag.
+    fn end_failed(self, tracking: Tracking, error: String) {
+        self.finish(tracking, RunStatus::Failed, |run| {
+            run.tags.insert("ciclo.error".to_string(), error);
         });
     }
 
