@@ -131,7 +131,7 @@ fn gzip_len(bytes: &[u8]) -> Result<u64> {
     Ok(encoder.finish()?.len() as u64)
 }
 
-fn median(sorted: &[f64]) -> Option<f64> {
+pub(crate) fn median(sorted: &[f64]) -> Option<f64> {
     let middle = sorted.len() / 2;
     if sorted.len() % 2 == 1 {
         sorted.get(middle).copied()
@@ -145,7 +145,7 @@ fn kb(bytes: u64) -> String {
 }
 
 /// The UTC date of `time` as `YYYY-MM-DD` (Howard Hinnant's `civil_from_days`).
-fn utc_date(time: SystemTime) -> String {
+pub(crate) fn utc_date(time: SystemTime) -> String {
     let days = time.duration_since(UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0) as i64;
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

@@ -5,9 +5,12 @@
 //!
 //! - `serve`: build and serve the page with Trunk, rebuilding on change (Trunk.toml's address);
 //! - `dist`: the release build of the page into `dist/`;
-//! - `test`: every test layer in order (format, clippy, tidy, native, browser, end to end),
-//!   stopping at the first that fails, then a `N passed, N failed` summary;
-//! - `bench`: shipped bytes and time to interactive of the release page;
+//! - `test`: every test layer in order (format, clippy, tidy, native, parity with scikit-learn and
+//!   XGBoost, browser, end to end), stopping at the first that fails, then a `N passed, N failed`
+//!   summary;
+//! - `bench`: shipped bytes and time to interactive of the release page, then the engine's fit times
+//!   natively and in the browser against scikit-learn and XGBoost (`--quick` skips the largest
+//!   data set, `--engine` skips the page);
 //! - `tidy`: only the architecture checks (the core's dependency boundary and forbidden calls);
 //! - `setup`: only the tool checks and installs, browser tools included.
 //!
@@ -16,7 +19,9 @@
 mod bench;
 mod cmd;
 mod config;
+mod engine_bench;
 mod page;
+mod peers;
 mod setup;
 mod static_server;
 mod test;
@@ -33,8 +38,12 @@ usage: cargo xtask <command>
 commands:
   serve   build the page and serve it with Trunk on Trunk.toml's address, rebuilding on change
   dist    release build of the page into dist/
-  test    every test layer in order: fmt, clippy, tidy, native tests, browser tests, end to end
-  bench   shipped bytes (raw and gzip) and time to interactive in headless Chromium
+  test    every test layer in order: fmt, clippy, tidy, native tests, parity with scikit-learn and
+          XGBoost, browser tests, end to end
+  bench [--quick] [--engine]
+          shipped bytes (raw and gzip) and time to interactive in headless Chromium, then the
+          engine's fit times natively and in the browser against scikit-learn and XGBoost;
+          --quick skips the 100x data set, --engine skips the page
   tidy    only the architecture checks of the pure core
   setup   only check and install the tools the other commands use
 ";
@@ -67,9 +76,12 @@ fn run() -> Result<ExitCode> {
             let tools = setup::ensure(&root, setup::Needs::Browser)?;
             Ok(test::run(&tools))
         }
-        ["bench"] => {
+        ["bench", flags @ ..] if flags.iter().all(|flag| ["--quick", "--engine"].contains(flag)) => {
             let tools = setup::ensure(&root, setup::Needs::Browser)?;
-            bench::run(&tools)?;
+            if !flags.contains(&"--engine") {
+                bench::run(&tools)?;
+            }
+            engine_bench::run(&tools, flags.contains(&"--quick"))?;
             Ok(ExitCode::SUCCESS)
         }
         ["setup"] => {

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use crate::cmd;
 use crate::page;
+use crate::peers;
 use crate::setup::{Tools, CHROMEDRIVER};
 use crate::static_server::StaticServer;
 use crate::tidy;
@@ -22,6 +23,7 @@ const LAYERS: &[Layer] = &[
     Layer { name: "clippy (native and wasm32)", run: clippy },
     Layer { name: "tidy (the pure core's boundary)", run: tidy_layer },
     Layer { name: "native tests (cargo test)", run: native },
+    Layer { name: "parity with scikit-learn and XGBoost (tests/peers/parity.py)", run: peers::parity_layer },
     Layer { name: "browser tests (wasm-bindgen-test in Chromium)", run: browser },
     Layer { name: "end to end (release page in Chromium)", run: end_to_end },
 ];

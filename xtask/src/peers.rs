@@ -1,0 +1,119 @@
+//! The Python peers of the engine (scikit-learn and XGBoost) and the parity layer of `cargo xtask test`.
+//!
+//! The peers live in a virtual environment at `<workspace>/.venv` (git-ignored), created with
+//! `python3 -m venv` and filled by pip from `tests/peers/requirements.txt`. It is set up only when it is
+//! missing or when the requirements changed since the last install: a copy of the installed file is kept
+//! as `.venv/ciclo-requirements.txt`, so a second run costs one file comparison.
+//!
+//! The parity layer builds the CLI in release mode and runs `tests/peers/parity.py`, which fits each model
+//! family with our engine (`ciclo train --split-out`) and with its peer on the same rows, and fails unless
+//! the ROC AUCs agree within 0.01.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::cmd;
+use crate::setup::Tools;
+
+/// The requirements file, relative to the workspace root.
+const REQUIREMENTS: &str = "tests/peers/requirements.txt";
+/// The copy of the requirements last installed, inside the environment.
+const STAMP: &str = "ciclo-requirements.txt";
+
+/// A ready virtual environment.
+pub struct Venv {
+    /// Its Python interpreter.
+    pub python: PathBuf,
+}
+
+/// The environment at `<workspace>/.venv`, created or refreshed when needed.
+pub fn ensure(tools: &Tools) -> Result<Venv> {
+    let dir = tools.root.join(".venv");
+    let python = dir.join("bin").join("python");
+    let requirements_path = tools.root.join(REQUIREMENTS);
+    let requirements = std::fs::read_to_string(&requirements_path)
+        .with_context(|| format!("reading {}", requirements_path.display()))?;
+    let stamp = dir.join(STAMP);
+    let installed = std::fs::read_to_string(&stamp).ok();
+
+    match plan(python.is_file(), installed.as_deref(), &requirements) {
+        Plan::UpToDate => {
+            println!("    .venv (Python peers): up to date with {REQUIREMENTS}");
+            return Ok(Venv { python });
+        }
+        Plan::Create => {
+            cmd::step("creating the Python peers' environment .venv (python3 -m venv)");
+            cmd::run(tools.command("python3").args(["-m", "venv"]).arg(&dir))?;
+        }
+        Plan::Refresh => cmd::step(&format!("{REQUIREMENTS} changed: refreshing .venv")),
+    }
+    cmd::step(&format!("installing {REQUIREMENTS} into .venv (pip; about a minute the first time)"));
+    cmd::run(
+        tools
+            .command(&python.to_string_lossy())
+            .args(["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", "-r"])
+            .arg(&requirements_path),
+    )?;
+    std::fs::write(&stamp, &requirements).with_context(|| format!("writing {}", stamp.display()))?;
+    Ok(Venv { python })
+}
+
+/// What the environment needs.
+#[derive(Debug, PartialEq, Eq)]
+enum Plan {
+    UpToDate,
+    Create,
+    Refresh,
+}
+
+fn plan(has_python: bool, installed: Option<&str>, requirements: &str) -> Plan {
+    if !has_python {
+        Plan::Create
+    } else if installed == Some(requirements) {
+        Plan::UpToDate
+    } else {
+        Plan::Refresh
+    }
+}
+
+/// Builds the `ciclo` CLI in release mode and returns its path.
+pub fn build_cli(tools: &Tools) -> Result<PathBuf> {
+    cmd::step("release build of the ciclo CLI");
+    cmd::run(tools.command("cargo").args(["build", "--release", "--package", "ciclo-cli"]))?;
+    let binary = tools.root.join("target").join("release").join("ciclo");
+    if !binary.is_file() {
+        bail!("{} is missing after the build: is the binary still called `ciclo`?", binary.display());
+    }
+    Ok(binary)
+}
+
+/// A command running `script` (relative to the workspace root) with the environment's Python.
+pub fn python(tools: &Tools, venv: &Venv, script: &str) -> std::process::Command {
+    let mut command = tools.command(&venv.python.to_string_lossy());
+    // Unbuffered, so that progress on standard error interleaves with ours.
+    command.arg("-u").arg(Path::new(script));
+    command
+}
+
+/// The parity layer of `cargo xtask test`: ROC AUC within 0.01 of scikit-learn's and XGBoost's on a
+/// synthetic data set, for every family.
+pub fn parity_layer(tools: &Tools) -> Result<()> {
+    let venv = ensure(tools)?;
+    let ciclo = build_cli(tools)?;
+    cmd::run(python(tools, &venv, "tests/peers/parity.py").arg("--ciclo").arg(&ciclo))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_up_only_when_missing_or_changed() {
+        assert_eq!(plan(false, None, "a==1\n"), Plan::Create);
+        assert_eq!(plan(false, Some("a==1\n"), "a==1\n"), Plan::Create);
+        assert_eq!(plan(true, None, "a==1\n"), Plan::Refresh);
+        assert_eq!(plan(true, Some("a==1\n"), "a==2\n"), Plan::Refresh);
+        assert_eq!(plan(true, Some("a==1\n"), "a==1\n"), Plan::UpToDate);
+    }
+}
