@@ -79,20 +79,19 @@ impl Training {
         self.next_job.set_value(job.wrapping_add(1));
         let now = js_sys::Date::now() as i64;
         let run = Run {
-            run_id: tracking::run_id_from_bytes(random_bytes()),
-            experiment_id: DEFAULT_EXPERIMENT_ID.to_string(),
-            run_name: format!("{}-{job}", config.params.kind().name().replace('_', "-")),
-            status: RunStatus::Running,
-            start_time: now,
-            end_time: None,
             params: config.tracking_params().into_iter().collect(),
-            metrics: BTreeMap::new(),
             tags: BTreeMap::from([
                 ("mlflow.source.name".to_string(), "ciclo".to_string()),
                 ("mlflow.source.type".to_string(), "LOCAL".to_string()),
                 ("ciclo.build".to_string(), APP_BUILD.to_string()),
             ]),
             inputs: vec![dataset],
+            ..Run::new(
+                tracking::run_id_from_bytes(random_bytes()),
+                DEFAULT_EXPERIMENT_ID,
+                format!("{}-{job}", config.params.kind().name().replace('_', "-")),
+                now,
+            )
         };
         if let Err(error) =
             tracking.apply(tracking::log_run(&tracking.snapshot.get_untracked(), run.clone(), now))
