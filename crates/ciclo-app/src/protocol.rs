@@ -82,7 +82,7 @@ pub enum FromWorker {
 /// default parameters, on `telco::generate(1000, 5)` with split seed 3, pinned here and asserted with `==`
 /// natively and in the browser: the engine gives the same bits on every target (issue 3).
 pub const PINNED_METRICS: [(ModelKind, f64, f64); 4] = [
-    (ModelKind::LogisticRegression, 0.8823529411764706, 0.36789638769508815),
+    (ModelKind::LogisticRegression, 0.8823529411764706, 0.367896387695088),
     (ModelKind::DecisionTree, 0.6970654033425451, 8.650476813388124),
     (ModelKind::RandomForest, 0.8282668772206869, 0.7436301060195466),
     (ModelKind::GradientBoosting, 0.8374786156073167, 0.5323543481677447),
