@@ -1,6 +1,12 @@
 //! The IndexedDB implementation of Ciclo's tracking store: [`IdbStore`] keeps the experiments and runs of
 //! `ciclo_core::tracking` in the browser, in a window or a worker, and loads them back as a
-//! [`Snapshot`](ciclo_core::tracking::Snapshot).
+//! [`Snapshot`](ciclo_core::tracking::Snapshot); metric histories and artifact contents live in stores of
+//! their own and are read one at a time (`load_metric_history`, `load_artifact`).
+//!
+//! Several tabs share the database. [`TrackingChannel`] tells the others what each applied batch touched,
+//! so that they reload those records (`IdbStore::load_touched`, then `Snapshot::merge`); [`RunLock`] and
+//! [`live_runs`] tell which RUNNING runs are still being trained somewhere, so that a tab recovers only the
+//! runs a closed tab left behind.
 //!
 //! A batch of [`Change`](ciclo_core::tracking::Change)s is checked with `validate_batch`, the same check
 //! the in-memory store runs, and written in one readwrite transaction together with the reads the check
@@ -27,11 +33,15 @@
 //! It compiles natively so that the workspace builds and lints everywhere, but [`IdbStore`] works only in
 //! WebAssembly in a browser.
 
+mod channel;
 mod error;
 mod js;
+mod locks;
 pub mod migrate;
 mod record;
 mod store;
 mod upgrade;
 
+pub use channel::TrackingChannel;
+pub use locks::{live_runs, RunLock};
 pub use store::IdbStore;

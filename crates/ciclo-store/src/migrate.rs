@@ -3,15 +3,24 @@
 //! Layout 1 (historic): one object store `runs`, key path `run_id`, whose records were runs without an
 //! `experiment_id` but with their experiment's name in an `experiment_name` string field.
 //!
-//! Layout 2 ([`ciclo_core::tracking::SCHEMA_VERSION`]): `experiments` (key path `experiment_id`), `runs`
-//! (key path `run_id`, index `experiment_id`) and `meta` (key path `key`), which holds the [`SchemaRecord`].
+//! Layout 2: `experiments` (key path `experiment_id`), `runs` (key path `run_id`, index `experiment_id`) and
+//! `meta` (key path `key`), which holds the [`SchemaRecord`].
+//!
+//! Layout 3 ([`ciclo_core::tracking::SCHEMA_VERSION`]): layout 2 plus the index `parent_run_id` of `runs`,
+//! `artifacts` (key path `[run_id, path]`, records [`ArtifactRecord`]) and `metric_histories` (key path
+//! `[run_id, key]`, records [`HistoryRecord`]): the contents kept apart from the run records, so that
+//! loading thousands of runs stays light. Every experiment and run record is rewritten with the new fields
+//! (lifecycle `active`, no parent unless MLflow's `mlflow.parentRunId` tag names one, an experiment's
+//! description from MLflow's `mlflow.note.content` tag).
 //!
 //! Nothing here touches the browser, so the record rewrites are tested natively; `upgrade.rs` applies them
 //! inside IndexedDB's upgrade transaction.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ciclo_core::tracking::{Experiment, Run, StoreError, DEFAULT_EXPERIMENT_ID};
+use ciclo_core::tracking::{
+    Experiment, MetricPoint, Run, StoreError, DEFAULT_EXPERIMENT_ID, PARENT_RUN_ID_TAG,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -23,6 +32,14 @@ pub const RUNS: &str = "runs";
 pub const META: &str = "meta";
 /// The index of `runs` by `experiment_id` (layout 2); the index has the name of its key path.
 pub const RUNS_BY_EXPERIMENT: &str = "experiment_id";
+/// The index of `runs` by `parent_run_id` (layout 3), to find a purged run's children.
+pub const RUNS_BY_PARENT: &str = "parent_run_id";
+/// The object store of artifact contents (layout 3).
+pub const ARTIFACTS: &str = "artifacts";
+/// The object store of metric step histories (layout 3).
+pub const METRIC_HISTORIES: &str = "metric_histories";
+/// The tag in which MLflow keeps an experiment's description.
+pub const NOTE_TAG: &str = "mlflow.note.content";
 /// The key of the [`SchemaRecord`] in `meta`.
 pub const SCHEMA_KEY: &str = "schema";
 
@@ -40,6 +57,54 @@ impl SchemaRecord {
     pub fn new(version: u32) -> SchemaRecord {
         SchemaRecord { key: SCHEMA_KEY.to_string(), version }
     }
+}
+
+/// An artifact's content in `artifacts` (layout 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtifactRecord {
+    /// The run.
+    pub run_id: String,
+    /// The artifact's path in the run.
+    pub path: String,
+    /// The content.
+    pub content: String,
+}
+
+/// A metric's step history in `metric_histories` (layout 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRecord {
+    /// The run.
+    pub run_id: String,
+    /// The metric's key.
+    pub key: String,
+    /// Every point, in logging order.
+    pub points: Vec<MetricPoint>,
+}
+
+/// Reads a run record of layout 2 as layout 3: the new fields take their defaults, and a parent named by
+/// MLflow's `mlflow.parentRunId` tag becomes the run's `parent_run_id`.
+pub fn migrate_v2_run(record: Value) -> Result<Run, String> {
+    let run_id = record.get("run_id").and_then(Value::as_str).map(str::to_string);
+    let mut run: Run = serde_json::from_value(record).map_err(|error| match &run_id {
+        Some(run_id) => format!("run `{run_id}`: {error}"),
+        None => error.to_string(),
+    })?;
+    if run.parent_run_id.is_none() {
+        run.parent_run_id = run.tags.get(PARENT_RUN_ID_TAG).filter(|p| !p.is_empty()).cloned();
+    }
+    Ok(run)
+}
+
+/// Reads an experiment record of layout 2 as layout 3: active, with its description from MLflow's
+/// `mlflow.note.content` tag when it has one.
+pub fn migrate_v2_experiment(record: Value) -> Result<Experiment, String> {
+    let mut experiment: Experiment = serde_json::from_value(record).map_err(|error| error.to_string())?;
+    if experiment.description.is_empty() {
+        if let Some(note) = experiment.tags.get(NOTE_TAG) {
+            experiment.description = note.clone();
+        }
+    }
+    Ok(experiment)
 }
 
 /// What the records of layout 1 become in layout 2.
@@ -84,12 +149,9 @@ pub fn migrate_v1(records: Vec<Value>) -> Result<MigratedV1, StoreError> {
     for (position, (name, record)) in named.into_iter().enumerate() {
         let experiment_id = ids.get(&name).cloned().unwrap_or_else(|| DEFAULT_EXPERIMENT_ID.to_string());
         let run = v1_run_to_v2(record, &experiment_id).map_err(|why| unreadable_why(position, &why))?;
-        let experiment = experiments.entry(experiment_id.clone()).or_insert_with(|| Experiment {
-            experiment_id,
-            name,
-            creation_time: run.start_time,
-            tags: BTreeMap::new(),
-        });
+        let experiment = experiments
+            .entry(experiment_id.clone())
+            .or_insert_with(|| Experiment::new(experiment_id, name, run.start_time));
         experiment.creation_time = experiment.creation_time.min(run.start_time);
         runs.push(run);
     }
@@ -226,6 +288,46 @@ mod tests {
         assert_eq!(run.metrics.get("f1"), Some(&0.5));
         let back = serde_json::to_value(&run).unwrap();
         assert!(back.get("experiment_name").is_none());
+    }
+
+    /// Migrates a layout-2 run record and compares `(parent, lifecycle, artifacts)`.
+    fn check_v2_run(record: Value, parent: Option<&str>) {
+        let run = migrate_v2_run(record).unwrap();
+        assert_eq!(run.parent_run_id.as_deref(), parent);
+        assert_eq!(run.lifecycle_stage, ciclo_core::tracking::LifecycleStage::Active);
+        assert!(run.artifacts.is_empty() && run.latest_points.is_empty() && run.deleted_time.is_none());
+    }
+
+    #[test]
+    fn layout_2_runs_gain_defaults_and_their_parent_from_the_tag() {
+        let v2 = |tags: Value| {
+            let mut record =
+                v1_run_to_v2(v1("a", None, 1), "0").map(|run| serde_json::to_value(run).unwrap()).unwrap();
+            let fields = record.as_object_mut().unwrap();
+            for added in ["latest_points", "artifacts", "parent_run_id", "lifecycle_stage", "deleted_time"] {
+                fields.remove(added);
+            }
+            fields.insert("tags".into(), tags);
+            record
+        };
+        check_v2_run(v2(json!({})), None);
+        check_v2_run(v2(json!({"mlflow.parentRunId": "p"})), Some("p"));
+        check_v2_run(v2(json!({"mlflow.parentRunId": ""})), None);
+        let err = migrate_v2_run(json!({"run_id": "z", "status": "DONE"})).unwrap_err();
+        assert!(err.starts_with("run `z`: "), "{err}");
+    }
+
+    #[test]
+    fn layout_2_experiments_gain_their_description_from_the_note_tag() {
+        let experiment = migrate_v2_experiment(json!({
+            "experiment_id": "1", "name": "churn", "creation_time": 5, "tags": {"mlflow.note.content": "why"}
+        }))
+        .unwrap();
+        assert_eq!(
+            (experiment.description.as_str(), experiment.lifecycle_stage),
+            ("why", Default::default())
+        );
+        assert!(migrate_v2_experiment(json!({"name": 3})).is_err());
     }
 
     #[test]

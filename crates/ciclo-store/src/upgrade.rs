@@ -5,6 +5,10 @@
 //! record cannot be read, the tab is closed or the browser crashes mid-way, the transaction aborts and the
 //! database is left at its old version with its old data, and the next open tries again. A new database
 //! climbs the same ladder from version 0, so there is one path to test.
+//!
+//! The structure of every step is created at once, in the handler; the record rewrites follow in order in
+//! one task, each waiting for the `getAll` it needs (the transaction stays active between a request's
+//! success and the microtasks that follow it).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,11 +19,14 @@ use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest, IdbTransa
 
 use crate::error::{backend, plain};
 use crate::js;
-use crate::migrate::{self, SchemaRecord, EXPERIMENTS, META, RUNS, RUNS_BY_EXPERIMENT};
+use crate::migrate::{
+    self, SchemaRecord, ARTIFACTS, EXPERIMENTS, META, METRIC_HISTORIES, RUNS, RUNS_BY_EXPERIMENT,
+    RUNS_BY_PARENT,
+};
 use crate::record::put;
 
-// The ladder below ends at layout 2: bumping the schema version without adding its step must not build.
-const _: () = assert!(SCHEMA_VERSION == 2, "add a step to `on_upgrade_needed` for the new schema version");
+// The ladder below ends at layout 3: bumping the schema version without adding its step must not build.
+const _: () = assert!(SCHEMA_VERSION == 3, "add a step to `on_upgrade_needed` for the new schema version");
 
 /// Where the upgrade leaves the reason it aborted, for `IdbStore::open` to report instead of the bare
 /// `AbortError` the open request then fails with.
@@ -42,12 +49,20 @@ pub(crate) fn on_upgrade_needed(
             .map_err(|_| plain(context, "the upgrade request did not hold a database"))?;
         let transaction =
             transaction.clone().ok_or_else(|| plain(context, "the upgrade request had no transaction"))?;
-        if old_version < 1.0 {
-            to_v1(&database).map_err(|error| backend(context, &error))?;
-        }
-        if old_version < 2.0 {
-            to_v2(&database, &transaction, context, failure).map_err(|error| backend(context, &error))?;
-        }
+        let structure = || -> Result<(), JsValue> {
+            if old_version < 1.0 {
+                to_v1(&database)?;
+            }
+            if old_version < 2.0 {
+                to_v2(&database, &transaction)?;
+            }
+            if old_version < 3.0 {
+                to_v3(&transaction, &database)?;
+            }
+            Ok(())
+        };
+        structure().map_err(|error| backend(context, &error))?;
+        rewrite_records(&transaction, old_version, context, failure);
         Ok(())
     })();
     if let Err(error) = outcome {
@@ -61,69 +76,141 @@ fn to_v1(database: &IdbDatabase) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Layout 2: experiments get a store, runs an `experiment_id` (and an index on it), and `meta` records the
-/// version. The rewrite of the runs waits for their `getAll`, still inside the upgrade transaction.
-fn to_v2(
-    database: &IdbDatabase,
-    transaction: &IdbTransaction,
-    context: &str,
-    failure: &Failure,
-) -> Result<(), JsValue> {
+/// Layout 2: experiments get a store, runs an index on `experiment_id`, and `meta` records the version.
+fn to_v2(database: &IdbDatabase, transaction: &IdbTransaction) -> Result<(), JsValue> {
     database.create_object_store_with_optional_parameters(EXPERIMENTS, &key_path("experiment_id"))?;
     database.create_object_store_with_optional_parameters(META, &key_path("key"))?;
-    let runs = if database.object_store_names().contains(RUNS) {
-        transaction.object_store(RUNS)?
-    } else {
-        database.create_object_store_with_optional_parameters(RUNS, &key_path("run_id"))?
-    };
-    runs.create_index_with_str(RUNS_BY_EXPERIMENT, "experiment_id")?;
-    let records = js::request(&runs.get_all()?);
+    transaction.object_store(RUNS)?.create_index_with_str(RUNS_BY_EXPERIMENT, "experiment_id")?;
+    Ok(())
+}
 
+/// Layout 3: runs get an index on `parent_run_id`; artifact contents and metric histories get stores keyed
+/// by run id first, so that a run's can be deleted as one key range.
+fn to_v3(transaction: &IdbTransaction, database: &IdbDatabase) -> Result<(), JsValue> {
+    transaction.object_store(RUNS)?.create_index_with_str(RUNS_BY_PARENT, "parent_run_id")?;
+    database.create_object_store_with_optional_parameters(ARTIFACTS, &compound_key_path("run_id", "path"))?;
+    database.create_object_store_with_optional_parameters(
+        METRIC_HISTORIES,
+        &compound_key_path("run_id", "key"),
+    )?;
+    Ok(())
+}
+
+/// Rewrites the records of every step after `old_version`, in order, then records the version in `meta`.
+fn rewrite_records(transaction: &IdbTransaction, old_version: f64, context: &str, failure: &Failure) {
     let transaction = transaction.clone();
     let context = context.to_string();
     let failure = failure.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let outcome = match records.await {
-            Ok(records) => rewrite_v1_runs(&transaction, &records, &context),
-            Err(error) => Err(backend(&context, &error)),
-        };
+        let outcome = async {
+            if old_version < 2.0 {
+                let records = get_all(&transaction, RUNS, &context).await?;
+                rewrite_v1_runs(&transaction, records, &context)?;
+            }
+            if old_version < 3.0 {
+                let experiments = get_all(&transaction, EXPERIMENTS, &context).await?;
+                let runs = get_all(&transaction, RUNS, &context).await?;
+                rewrite_v2_records(&transaction, experiments, runs, &context)?;
+            }
+            let meta = transaction.object_store(META).map_err(|error| backend(&context, &error))?;
+            put(&meta, &SchemaRecord::new(SCHEMA_VERSION), &context)
+        }
+        .await;
         if let Err(error) = outcome {
             abort(Some(&transaction), &failure, error);
         }
     });
-    Ok(())
 }
 
-/// Rewrites the runs `getAll` returned from layout 1 and writes the experiments and the schema record.
-fn rewrite_v1_runs(transaction: &IdbTransaction, records: &JsValue, context: &str) -> Result<(), StoreError> {
+/// Every record of `store`, as JSON values.
+async fn get_all(
+    transaction: &IdbTransaction,
+    store: &str,
+    context: &str,
+) -> Result<Vec<serde_json::Value>, StoreError> {
+    let request = transaction
+        .object_store(store)
+        .and_then(|s| s.get_all())
+        .map_err(|error| backend(context, &error))?;
+    let records = js::request(&request).await.map_err(|error| backend(context, &error))?;
     let records = records
         .dyn_ref::<js_sys::Array>()
-        .ok_or_else(|| plain(context, "reading the stored runs did not give a list"))?;
-    let records = records
+        .ok_or_else(|| plain(context, &format!("reading the stored `{store}` did not give a list")))?;
+    records
         .iter()
         .enumerate()
         .map(|(position, record)| {
             serde_wasm_bindgen::from_value::<serde_json::Value>(record).map_err(|error| {
-                plain(context, &format!("record {} of `runs` cannot be read ({error})", position + 1))
+                plain(context, &format!("record {} of `{store}` cannot be read ({error})", position + 1))
             })
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    let migrated = migrate::migrate_v1(records)?;
+        .collect()
+}
 
+/// Rewrites the runs of layout 1 and writes their experiments.
+fn rewrite_v1_runs(
+    transaction: &IdbTransaction,
+    records: Vec<serde_json::Value>,
+    context: &str,
+) -> Result<(), StoreError> {
+    let migrated = migrate::migrate_v1(records)?;
     let store = |name: &str| transaction.object_store(name).map_err(|error| backend(context, &error));
-    let (experiments, runs, meta) = (store(EXPERIMENTS)?, store(RUNS)?, store(META)?);
+    let (experiments, runs) = (store(EXPERIMENTS)?, store(RUNS)?);
     for experiment in &migrated.experiments {
         put(&experiments, experiment, context)?;
     }
     for run in &migrated.runs {
         put(&runs, run, context)?;
     }
-    put(&meta, &SchemaRecord::new(2), context)
+    Ok(())
+}
+
+/// Rewrites every experiment and run of layout 2 in layout 3.
+fn rewrite_v2_records(
+    transaction: &IdbTransaction,
+    experiments: Vec<serde_json::Value>,
+    runs: Vec<serde_json::Value>,
+    context: &str,
+) -> Result<(), StoreError> {
+    let unreadable = |store: &str, position: usize, why: String| {
+        StoreError::Backend(format!(
+            "cannot upgrade the tracking database from schema 2: record {} of `{store}` cannot be read ({why}); \
+             the stored data was left unchanged",
+            position + 1
+        ))
+    };
+    let experiments = experiments
+        .into_iter()
+        .enumerate()
+        .map(|(i, record)| {
+            migrate::migrate_v2_experiment(record).map_err(|why| unreadable(EXPERIMENTS, i, why))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let runs = runs
+        .into_iter()
+        .enumerate()
+        .map(|(i, record)| migrate::migrate_v2_run(record).map_err(|why| unreadable(RUNS, i, why)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let store = |name: &str| transaction.object_store(name).map_err(|error| backend(context, &error));
+    let (experiment_store, run_store) = (store(EXPERIMENTS)?, store(RUNS)?);
+    for experiment in &experiments {
+        put(&experiment_store, experiment, context)?;
+    }
+    for run in &runs {
+        put(&run_store, run, context)?;
+    }
+    Ok(())
 }
 
 fn key_path(path: &str) -> IdbObjectStoreParameters {
     let parameters = IdbObjectStoreParameters::new();
     parameters.set_key_path(&JsValue::from_str(path));
+    parameters
+}
+
+fn compound_key_path(first: &str, second: &str) -> IdbObjectStoreParameters {
+    let parameters = IdbObjectStoreParameters::new();
+    parameters.set_key_path(&js_sys::Array::of2(&JsValue::from_str(first), &JsValue::from_str(second)));
     parameters
 }
 

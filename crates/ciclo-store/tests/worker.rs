@@ -2,8 +2,6 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used)] // A test reports failure by panicking.
 
-use std::collections::BTreeMap;
-
 use ciclo_core::tracking::{log_run, MemoryStore, Run, RunStatus, Snapshot, Store, DEFAULT_EXPERIMENT_ID};
 use ciclo_store::IdbStore;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -13,18 +11,8 @@ wasm_bindgen_test_configure!(run_in_dedicated_worker);
 #[wasm_bindgen_test]
 async fn a_run_round_trips_in_a_worker() {
     let name = format!("ciclo-test-worker-{}", js_sys::Math::random().to_bits());
-    let run = Run {
-        run_id: "ab".repeat(16),
-        experiment_id: DEFAULT_EXPERIMENT_ID.to_string(),
-        run_name: "in a worker".to_string(),
-        status: RunStatus::Running,
-        start_time: 1_700_000_000_000,
-        end_time: None,
-        params: BTreeMap::new(),
-        metrics: BTreeMap::new(),
-        tags: BTreeMap::new(),
-        inputs: vec![],
-    };
+    let run = Run::new("ab".repeat(16), DEFAULT_EXPERIMENT_ID, "in a worker", 1_700_000_000_000);
+    assert_eq!(run.status, RunStatus::Running);
     let changes = log_run(&Snapshot::default(), run, 1_700_000_000_000);
     let mut memory = MemoryStore::new();
     memory.apply(&changes).unwrap();
