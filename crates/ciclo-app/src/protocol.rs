@@ -85,7 +85,7 @@ pub const PINNED_METRICS: [(ModelKind, f64, f64); 4] = [
     (ModelKind::LogisticRegression, 0.8823529411764706, 0.367896387695088),
     (ModelKind::DecisionTree, 0.6970654033425451, 8.650476813388124),
     (ModelKind::RandomForest, 0.8282668772206869, 0.7436301060195466),
-    (ModelKind::GradientBoosting, 0.8374786156073167, 0.5323543481677447),
+    (ModelKind::GradientBoosting, 0.8366890380313199, 0.5344862030215372),
 ];
 
 /// The metrics [`PINNED_METRICS`] pins, computed here and now.
