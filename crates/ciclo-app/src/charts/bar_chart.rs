@@ -135,7 +135,7 @@ pub fn BarChart(
                         {b.label}
                     </text>
                     <rect class="chart-bar chart-s0" x=coord(b.x) y=coord(b.y) width=coord(b.width) height=coord(height)>
-                        <title>{format!("{}: {text}", b.full_label)}</title>
+                        {frame::svg_title(format!("{}: {text}", b.full_label))}
                     </rect>
                     <text class="chart-value" x=coord(value_x) y=middle dy="0.32em" text-anchor=anchor>{text.clone()}</text>
                 </g>

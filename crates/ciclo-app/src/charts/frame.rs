@@ -193,6 +193,12 @@ pub fn sample<T: Clone>(items: &[T], max: usize) -> Vec<T> {
     (0..max).filter_map(|i| items.get(i * (n - 1) / (max - 1)).cloned()).collect()
 }
 
+/// An SVG `<title>` (an accessible name, a tooltip). Built by hand: the view macro makes `<title>` an
+/// HTML element even inside `<svg>` (leptos_macro 0.8.20), and an HTML `<title>` there names nothing.
+pub fn svg_title(text: String) -> impl IntoView {
+    leptos::tachys::svg::title().child(text)
+}
+
 /// What the wrapper of a chart needs besides its marks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
@@ -220,6 +226,7 @@ pub fn figure(
     let Figure { kind, frame, title, desc, min_width } = figure;
     let style = min_width.map(|w| format!("min-width: {}px", coord(w)));
     let name = title.clone();
+    let svg_title = svg_title(title);
     view! {
         <figure class=format!("chart {kind}") data-chart=kind>
             <div class="chart-scroll">
@@ -231,7 +238,7 @@ pub fn figure(
                     style=style
                     xmlns="http://www.w3.org/2000/svg"
                 >
-                    <title>{title}</title>
+                    {svg_title}
                     {desc.map(|d| view! { <desc>{d}</desc> })}
                     {marks}
                 </svg>

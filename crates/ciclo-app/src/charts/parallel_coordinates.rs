@@ -221,7 +221,7 @@ pub fn ParallelCoordinates(
             let class = if run.highlighted { "chart-run chart-highlight" } else { "chart-run chart-s0" };
             view! {
                 <path class=class d=d>
-                    <title>{run.label.clone()}</title>
+                    {frame::svg_title(run.label.clone())}
                 </path>
             }
         })

@@ -156,7 +156,7 @@ pub fn ScatterChart(
             let radius = if p.highlighted { "6.5" } else { "4.5" };
             view! {
                 <circle class=class cx=coord(p.x) cy=coord(p.y) r=radius>
-                    <title>{label}</title>
+                    {frame::svg_title(label)}
                 </circle>
             }
         })
