@@ -16,8 +16,12 @@
 //!
 //! The result is the same objective up to rounding (a few units in the last place; the tests compare with
 //! the dense sums), computed in an order fixed by the code, so it is the same to the bit on every target.
-//! A matrix without two-valued features takes the dense path alone, in exactly the order of the plain
-//! row-by-row sums.
+//! A matrix without two-valued features takes the dense path alone: its margins and gradient add their
+//! terms in exactly the order of the plain row-by-row sums.
+//!
+//! The loss takes one logarithm per thousand rows rather than one per row ([`LossSum`]): with the
+//! exponential each row needs anyway for its residual, the logarithm was the other half of the
+//! transcendental cost of an evaluation.
 
 use crate::num;
 
