@@ -6,9 +6,9 @@ import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { collectErrors, launch, newContext, pageUrl } from './lib/browser.mjs';
+import { collectErrors, eventually, launch, newContext, pageUrl } from './lib/browser.mjs';
 import { journey } from './lib/steps.mjs';
-import { App, DataPage, ExperimentsPage, METRICS } from './lib/pages.mjs';
+import { App, DataPage, ExperimentsPage, METRICS, RunsPage, SearchPanel } from './lib/pages.mjs';
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -20,6 +20,8 @@ describe('a visitor whose browser prefers Spanish', () => {
   let app;
   let data;
   let experiments;
+  let runs;
+  let search;
 
   before(async () => {
     browser = await launch();
@@ -29,6 +31,8 @@ describe('a visitor whose browser prefers Spanish', () => {
     app = new App(page, pageUrl());
     data = new DataPage(page);
     experiments = new ExperimentsPage(page);
+    runs = new RunsPage(page);
+    search = new SearchPanel(page);
   });
 
   after(async () => {
@@ -40,7 +44,7 @@ describe('a visitor whose browser prefers Spanish', () => {
   step('sees the page in Spanish', async () => {
     await app.open();
     assert.equal(await app.htmlLang(), 'es');
-    for (const name of ['Datos', 'Experimentos', 'Modelos', 'Servicio', 'Monitorización', 'Ciclo de vida']) {
+    for (const name of ['Datos', 'Experimentos', 'Runs', 'Modelos', 'Servicio', 'Monitorización', 'Ciclo de vida']) {
       await app.navLink(name).waitFor();
     }
     assert.equal(await app.languageButton('Español').getAttribute('aria-pressed'), 'true');
@@ -76,10 +80,89 @@ describe('a visitor whose browser prefers Spanish', () => {
 
   step('finds the run again after a reload', async () => {
     await app.reload();
-    await experiments.waitForRuns(['FINISHED']);
+    await runs.waitForRuns(['FINISHED']);
+  });
+
+  step('trains a decision tree with its own parameters, each explained', async () => {
+    await app.go('Experimentos');
+    await experiments.chooseFamily('Familia de modelo', 'árbol de decisión');
+    assert.equal((await experiments.trainButton.textContent()).trim(), 'Entrenar árbol de decisión');
+    await experiments.fill('max_depth', 'ten');
+    await experiments.trainButton.click();
+    const error = app.page.getByTestId('form-error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /«max_depth» no admite «ten»/);
+    await experiments.fill('max_depth', '4');
+    const auc = experiments.metric('roc_auc');
+    const previous = await auc.getAttribute('data-value');
+    await experiments.trainButton.click();
+    await eventually('the tree\'s metrics', () => auc.getAttribute('data-value'), (v) => v !== previous);
+    const { roc_auc } = await experiments.metricValues();
+    assert.ok(roc_auc >= 0.7, `the tree's ROC AUC = ${roc_auc} is at least 0.70`);
+  });
+
+  step('runs a grid search over workers: a parent run, a child per combination, the best refitted', async () => {
+    await search.start({
+      summary: 'Otra búsqueda: modelo, grid, aleatoria, folds',
+      family: 'árbol de decisión',
+      gridLabel: 'Grid (una línea por parámetro)',
+      grid: 'max_depth = 2, 4\nmin_samples_split = 2, 50',
+      foldsLabel: 'Folds (k)',
+      folds: '3',
+      button: 'Lanzar la búsqueda',
+    });
+    const progress = await search.waitDone();
+    assert.match(progress, /^12 \/ 12 unidades/, progress);
+    assert.equal(await search.rows.count(), 4, 'one ranked row per combination');
+    assert.equal(await search.results.locator('tr.best').count(), 1, 'the best combination is highlighted');
+    await runs.waitForRuns(['FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED']);
+  });
+
+  step("searches runs with MLflow's syntax and is told where a query is wrong", async () => {
+    await runs.search("params.model = 'decision_tree' and metrics.cv_f1_mean > 0");
+    await eventually('the 4 child runs', () => runs.rows.count(), (n) => n === 4);
+    await runs.search('metrics.f1 > 0.5 or params.model = \'x\'');
+    await runs.searchError.waitFor();
+    assert.match(await runs.searchError.textContent(), /Búsqueda, carácter 18: .*OR/);
+    await runs.search('');
+    await eventually('all 7 runs', () => runs.rows.count(), (n) => n === 7);
+  });
+
+  step('compares two runs and hides what they share', async () => {
+    const names = await runs.runNames();
+    await runs.select(names[0]);
+    await runs.select(names[1]);
+    await app.page.getByTestId('compare-link').click();
+    const rows = app.page.getByTestId('compare-params').getByTestId('compare-row');
+    await rows.first().waitFor();
+    const all = await rows.count();
+    await app.page.getByLabel('Solo diferencias').check();
+    await eventually('fewer rows with only differences', () => rows.count(), (n) => n < all && n > 0);
+  });
+
+  step('deletes a run, finds it in the trash and restores it', async () => {
+    await app.go('Runs');
+    const before = await runs.rows.count();
+    const [first] = await runs.runNames();
+    await runs.select(first);
+    await app.page.getByTestId('delete-runs').click();
+    await eventually('one run fewer', () => runs.rows.count(), (n) => n === before - 1);
+    await app.page.getByLabel('Ver la papelera (runs borrados)').check();
+    await eventually('the deleted run in the trash', () => runs.runNames(), (names) => names.includes(first));
+    await runs.select(first);
+    await app.page.getByTestId('restore-runs').click();
+    await app.page.getByLabel('Ver la papelera (runs borrados)').uncheck();
+    await eventually('the run back', () => runs.rows.count(), (n) => n === before);
+  });
+
+  step("opens a run's detail from the table", async () => {
+    await app.page.getByTestId('run-link').first().click();
+    await app.page.getByTestId('run-params').waitFor();
+    assert.ok((await app.page.getByTestId('run-params').locator('tr').count()) > 3, 'parameters listed');
   });
 
   step('switches to English', async () => {
+    await app.go('Experimentos');
     await app.chooseLanguage('English');
     await app.navLink('Experiments').waitFor();
     assert.equal((await experiments.trainButton.textContent()).trim(), 'Train logistic regression');

@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod params;
+pub mod search;
+
 /// A language of the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Lang {
@@ -72,6 +75,7 @@ pub enum Key {
     NavLabel,
     NavData,
     NavExperiments,
+    NavRuns,
     NavModels,
     NavServing,
     NavMonitoring,
@@ -103,10 +107,9 @@ pub enum Key {
     ExperimentsTitle,
     ExperimentsTeaching,
     TrainTitle,
-    TrainButton,
+    TrainFamily,
+    TrainParams,
     CancelButton,
-    TrainParamC,
-    TrainParamCHelp,
     TrainParamTestSize,
     TrainParamTestSizeHelp,
     TrainParamSeed,
@@ -140,6 +143,53 @@ pub enum Key {
     MonitoringTeaching,
     LifecycleTitle,
     LifecycleTeaching,
+    SearchTitle,
+    SearchExplain,
+    SearchPreset,
+    SearchCustom,
+    SearchGrid,
+    SearchGridHelp,
+    SearchRandom,
+    SearchSamples,
+    SearchSamplesHelp,
+    SearchFolds,
+    SearchFoldsHelp,
+    SearchStart,
+    SearchRefitting,
+    SearchRefitDone,
+    SearchCancelled,
+    SearchResultsCaption,
+    SearchRank,
+    SearchCombination,
+    SearchMeanF1,
+    SearchChildRun,
+    SearchBest,
+    SearchHonesty,
+    RunsTeaching,
+    BackToRuns,
+    RunNotFound,
+    RunParent,
+    RunParams,
+    RunMetrics,
+    RunTags,
+    RunChildren,
+    CompareTitle,
+    CompareTeaching,
+    CompareNeedTwo,
+    CompareOnlyDifferences,
+    RunsSelect,
+    RunsSearchLabel,
+    RunsSearchButton,
+    RunsSearchHelp,
+    RunsShowDeleted,
+    RunsCompare,
+    RunsDelete,
+    RunsRestore,
+    RunsPurge,
+    RunsColumns,
+    RunsPages,
+    RunsPrevious,
+    RunsNext,
     Footer,
     WorkerFailed,
 }
@@ -155,6 +205,7 @@ impl Key {
             Key::NavLabel => ("Secciones del ciclo de vida", "Lifecycle sections"),
             Key::NavData => ("Datos", "Data"),
             Key::NavExperiments => ("Experimentos", "Experiments"),
+            Key::NavRuns => ("Runs", "Runs"),
             Key::NavModels => ("Modelos", "Models"),
             Key::NavServing => ("Servicio", "Serving"),
             Key::NavMonitoring => ("Monitorización", "Monitoring"),
@@ -210,13 +261,9 @@ impl Key {
                 "Experimenting means training, measuring and comparing, and recording every attempt so it can be repeated: this is MLflow Tracking (§2.2) and the demo's model-comparison step (§3.3). Every training is stored as a run with its parameters, metrics, seed and data digest, in your browser's store.",
             ),
             Key::TrainTitle => ("Entrenar", "Train"),
-            Key::TrainButton => ("Entrenar regresión logística", "Train logistic regression"),
+            Key::TrainFamily => ("Familia de modelo", "Model family"),
+            Key::TrainParams => ("Parámetros (nombres de scikit-learn)", "Parameters (scikit-learn's names)"),
             Key::CancelButton => ("Cancelar", "Cancel"),
-            Key::TrainParamC => ("C (regularización)", "C (regularization)"),
-            Key::TrainParamCHelp => (
-                "Inversa de la fuerza de regularización L2, como en scikit-learn: menor C, coeficientes más pequeños.",
-                "Inverse of the L2 regularization strength, as in scikit-learn: smaller C, smaller coefficients.",
-            ),
             Key::TrainParamTestSize => ("Fracción de prueba", "Test fraction"),
             Key::TrainParamTestSizeHelp => (
                 "Parte de las filas apartada para medir, estratificada por Churn.",
@@ -279,6 +326,194 @@ impl Key {
             Key::LifecycleTeaching => (
                 "El diagrama del ciclo de vida del informe (§1.2): experimentación, producción, monitorización y el bucle de reentrenamiento, con la actividad de cada etapa a la vista.",
                 "The report's lifecycle diagram (§1.2): experimentation, production, monitoring and the retraining loop, with each stage's activity in view.",
+            ),
+            Key::SearchTitle => (
+                "Búsqueda de hiperparámetros",
+                "Hyperparameter search",
+            ),
+            Key::SearchExplain => (
+                "Cada combinación de parámetros se evalúa con validación cruzada estratificada de k folds sobre las filas de entrenamiento, puntuada por F1, como GridSearchCV en el informe (§3.3). Las unidades (combinación × fold) se reparten entre un worker por núcleo; cada combinación se guarda como run hijo del run de la búsqueda.",
+                "Each parameter combination is scored by stratified k-fold cross-validation on the training rows, by F1, as GridSearchCV does in the report (§3.3). The units (combination × fold) are spread over one worker per core; each combination is kept as a child run of the search's run.",
+            ),
+            Key::SearchPreset => (
+                "Lanzar el grid del informe (36 combinaciones × 5 folds)",
+                "Run the report's grid (36 combinations × 5 folds)",
+            ),
+            Key::SearchCustom => (
+                "Otra búsqueda: modelo, grid, aleatoria, folds",
+                "Another search: model, grid, random, folds",
+            ),
+            Key::SearchGrid => (
+                "Grid (una línea por parámetro)",
+                "Grid (one line per parameter)",
+            ),
+            Key::SearchGridHelp => (
+                "Como param_grid de scikit-learn: «max_depth = 5, 10, None». Los parámetros no listados toman su valor por defecto.",
+                "As scikit-learn's param_grid: “max_depth = 5, 10, None”. Parameters not listed keep their defaults.",
+            ),
+            Key::SearchRandom => (
+                "Búsqueda aleatoria (RandomizedSearchCV)",
+                "Random search (RandomizedSearchCV)",
+            ),
+            Key::SearchSamples => (
+                "Combinaciones a sortear",
+                "Combinations to draw",
+            ),
+            Key::SearchSamplesHelp => (
+                "Se sortean sin reemplazo entre las del grid; la misma semilla sortea las mismas.",
+                "Drawn without replacement from the grid's; the same seed draws the same ones.",
+            ),
+            Key::SearchFolds => (
+                "Folds (k)",
+                "Folds (k)",
+            ),
+            Key::SearchFoldsHelp => (
+                "Particiones de la validación cruzada estratificada.",
+                "Parts of the stratified cross-validation.",
+            ),
+            Key::SearchStart => (
+                "Lanzar la búsqueda",
+                "Start the search",
+            ),
+            Key::SearchRefitting => (
+                "Todas las unidades terminaron: reentrenando la mejor combinación con todas las filas de entrenamiento…",
+                "Every unit is back: refitting the best combination on all the training rows…",
+            ),
+            Key::SearchRefitDone => (
+                "La mejor combinación, reentrenada con todas las filas de entrenamiento y medida en la partición de prueba:",
+                "The best combination, refitted on all the training rows and measured on the test split:",
+            ),
+            Key::SearchCancelled => (
+                "Búsqueda cancelada: los runs hijos terminados se conservan y el run padre queda como KILLED.",
+                "Search cancelled: the finished child runs are kept and the parent run is KILLED.",
+            ),
+            Key::SearchResultsCaption => (
+                "Combinaciones por F1 medio de validación cruzada (la mejor, resaltada)",
+                "Combinations by mean cross-validated F1 (the best highlighted)",
+            ),
+            Key::SearchRank => (
+                "Puesto",
+                "Rank",
+            ),
+            Key::SearchCombination => (
+                "Combinación",
+                "Combination",
+            ),
+            Key::SearchMeanF1 => (
+                "F1 medio ± desv.",
+                "Mean F1 ± std",
+            ),
+            Key::SearchChildRun => (
+                "Run hijo",
+                "Child run",
+            ),
+            Key::SearchBest => (
+                "mejor",
+                "best",
+            ),
+            Key::SearchHonesty => (
+                "Con los datos reales de Telco el F1 de validación cruzada del bosque ronda 0.56–0.58: las diferencias entre combinaciones suelen ser menores que su desviación entre folds, así que «la mejor» es a menudo cuestión de azar.",
+                "On the real Telco data the forest's cross-validated F1 is around 0.56–0.58: differences between combinations are often smaller than their spread across folds, so “the best” is often down to chance.",
+            ),
+            Key::RunsTeaching => (
+                "Cada entrenamiento y cada búsqueda quedan registrados como runs, con MLflow Tracking como modelo (§2.2): parámetros, métricas, etiquetas y la huella de los datos. Buscar, ordenar y comparar runs es cómo se elige qué modelo registrar en la demo (§3.3).",
+                "Every training and every search is recorded as a run, with MLflow Tracking as the model (§2.2): parameters, metrics, tags and the data's digest. Searching, sorting and comparing runs is how the demo chooses which model to register (§3.3).",
+            ),
+            Key::BackToRuns => (
+                "← Todos los runs",
+                "← All runs",
+            ),
+            Key::RunNotFound => (
+                "No hay ningún run con ese id en este navegador",
+                "No run with that id in this browser",
+            ),
+            Key::RunParent => (
+                "Run padre:",
+                "Parent run:",
+            ),
+            Key::RunParams => (
+                "Parámetros",
+                "Parameters",
+            ),
+            Key::RunMetrics => (
+                "Métricas",
+                "Metrics",
+            ),
+            Key::RunTags => (
+                "Etiquetas",
+                "Tags",
+            ),
+            Key::RunChildren => (
+                "Runs hijos",
+                "Child runs",
+            ),
+            Key::CompareTitle => (
+                "Comparar runs",
+                "Compare runs",
+            ),
+            Key::CompareTeaching => (
+                "Comparar runs lado a lado muestra qué parámetro cambió y qué le pasó a cada métrica: es la vista de comparación de MLflow (§2.2). El interruptor oculta las filas iguales en todos, lo que MLflow quitó y sus usuarios siguen pidiendo.",
+                "Comparing runs side by side shows which parameter changed and what happened to each metric: MLflow's compare view (§2.2). The switch hides the rows that agree across all of them, which MLflow removed and its users keep asking for.",
+            ),
+            Key::CompareNeedTwo => (
+                "Elige al menos dos runs en la tabla de runs para compararlos.",
+                "Choose at least two runs in the runs table to compare them.",
+            ),
+            Key::CompareOnlyDifferences => (
+                "Solo diferencias",
+                "Only differences",
+            ),
+            Key::RunsSelect => (
+                "Seleccionar",
+                "Select",
+            ),
+            Key::RunsSearchLabel => (
+                "Buscar runs (sintaxis de MLflow)",
+                "Search runs (MLflow syntax)",
+            ),
+            Key::RunsSearchButton => (
+                "Buscar",
+                "Search",
+            ),
+            Key::RunsSearchHelp => (
+                "Como search_runs de MLflow: metrics.f1 > 0.55 and params.model = 'random_forest' and tags.note LIKE '%base%', attributes.status = 'FINISHED'. Condiciones unidas con AND.",
+                "As MLflow's search_runs: metrics.f1 > 0.55 and params.model = 'random_forest' and tags.note LIKE '%base%', attributes.status = 'FINISHED'. Conditions joined with AND.",
+            ),
+            Key::RunsShowDeleted => (
+                "Ver la papelera (runs borrados)",
+                "Show the trash (deleted runs)",
+            ),
+            Key::RunsCompare => (
+                "Comparar los seleccionados",
+                "Compare selected",
+            ),
+            Key::RunsDelete => (
+                "Borrar los seleccionados",
+                "Delete selected",
+            ),
+            Key::RunsRestore => (
+                "Restaurar los seleccionados",
+                "Restore selected",
+            ),
+            Key::RunsPurge => (
+                "Vaciar la papelera (libera espacio)",
+                "Empty the trash (frees storage)",
+            ),
+            Key::RunsColumns => (
+                "Columnas",
+                "Columns",
+            ),
+            Key::RunsPages => (
+                "Páginas de runs",
+                "Pages of runs",
+            ),
+            Key::RunsPrevious => (
+                "← Anteriores",
+                "← Previous",
+            ),
+            Key::RunsNext => (
+                "Siguientes →",
+                "Next →",
             ),
             Key::Footer => (
                 "Ciclo entrena en tu navegador con Rust y WebAssembly; nada sale de tu equipo.",

@@ -10,9 +10,13 @@
 pub mod charts;
 pub mod components;
 pub mod i18n;
+pub mod ids;
+pub mod ledger;
 pub mod pages;
 pub mod protocol;
 pub mod route;
+pub mod search;
+pub mod search_form;
 pub mod state;
 pub mod storage;
 pub mod train_form;

@@ -3,3 +3,4 @@
 pub mod data_page;
 pub mod experiments_page;
 pub mod planned_page;
+pub mod runs_page;

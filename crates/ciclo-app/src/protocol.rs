@@ -4,7 +4,8 @@
 //! readable in DevTools, and a field added later does not break an older page reading a newer worker.
 
 use ciclo_core::dataset::Dataset;
-use ciclo_core::ml::{ModelKind, Stage, TrainConfig, TrainOutcome};
+use ciclo_core::ml::{ModelKind, ModelParams, Stage, TrainConfig, TrainError, TrainOutcome};
+use ciclo_core::tune::{self, FoldData, Prepared, UnitResult};
 use serde::{Deserialize, Serialize};
 
 /// Where the worker gets its data from.
@@ -41,6 +42,36 @@ pub enum ToWorker {
         /// What to train and how.
         config: TrainConfig,
     },
+    /// Take part in a hyperparameter search: keep the data, the prepared folds and the base parameters
+    /// for the [`ToWorker::Unit`]s that follow.
+    Search {
+        /// The search's number; every unit answer carries it.
+        job: u32,
+        /// The data.
+        source: DataSource,
+        /// The plan with its labels and folds.
+        prepared: Box<Prepared>,
+        /// The parameters the combinations' values are set on.
+        base: ModelParams,
+    },
+    /// Run one (combination, fold) unit of the current search.
+    Unit {
+        /// The search's number.
+        job: u32,
+        /// The combination's index in the plan.
+        combination: usize,
+        /// The fold held out.
+        fold: usize,
+    },
+}
+
+impl ToWorker {
+    /// The job (training or search) the message belongs to.
+    pub fn job(&self) -> u32 {
+        match self {
+            ToWorker::Train { job, .. } | ToWorker::Search { job, .. } | ToWorker::Unit { job, .. } => *job,
+        }
+    }
 }
 
 /// A message from the worker.
@@ -71,6 +102,26 @@ pub enum FromWorker {
         /// What went wrong, in words.
         error: String,
     },
+    /// A search unit finished.
+    UnitDone {
+        /// The search.
+        job: u32,
+        /// Its scores.
+        result: UnitResult,
+        /// Milliseconds it took in the worker (the fold's preprocessing included the first time).
+        ms: f64,
+    },
+    /// A search unit failed; the search goes on without it.
+    UnitFailed {
+        /// The search.
+        job: u32,
+        /// The combination.
+        combination: usize,
+        /// The fold.
+        fold: usize,
+        /// What went wrong, in words.
+        error: String,
+    },
     /// A message could not be read.
     BadMessage {
         /// Why.
@@ -96,26 +147,80 @@ pub fn pinned_case(kind: ModelKind) -> Result<(f64, f64), ciclo_core::ml::TrainE
     Ok((outcome.metrics.roc_auc, outcome.metrics.log_loss))
 }
 
-/// Runs one message in the worker, sending answers through `send`. Pure apart from `now_ms`, so it is
-/// tested natively.
-pub fn handle(message: &str, now_ms: &dyn Fn() -> f64, send: &mut dyn FnMut(FromWorker)) {
-    let request = match serde_json::from_str::<ToWorker>(message) {
-        Ok(request) => request,
-        Err(error) => return send(FromWorker::BadMessage { error: error.to_string() }),
-    };
-    match request {
-        ToWorker::Train { job, source, config } => {
-            let data = source.load();
-            let start = now_ms();
-            let mut progress = |stage| send(FromWorker::Progress { job, stage });
-            let result = ciclo_core::ml::train(&data, &config, &mut progress);
-            let fit_ms = now_ms() - start;
-            send(match result {
-                Ok(outcome) => FromWorker::Done { job, outcome: Box::new(outcome), fit_ms },
-                Err(error) => FromWorker::Failed { job, error: error.to_string() },
-            });
+/// A worker's memory between messages: the search it takes part in, if any.
+#[derive(Default)]
+pub struct WorkerState {
+    search: Option<SearchSession>,
+}
+
+/// What a worker keeps for the units of one search: the data once, and each fold's matrices the first
+/// time a unit needs them (a worker usually runs several units of the same fold).
+struct SearchSession {
+    job: u32,
+    data: Dataset,
+    prepared: Prepared,
+    base: ModelParams,
+    folds: Vec<Option<FoldData>>,
+}
+
+impl SearchSession {
+    fn run(&mut self, combination: usize, fold: usize) -> Result<UnitResult, TrainError> {
+        let slot = self.folds.get_mut(fold).ok_or(TrainError::Internal {
+            message: format!("fold {fold} of a {}-fold search", self.prepared.folds.len()),
+        })?;
+        if slot.is_none() {
+            *slot = Some(tune::fold_data(&self.data, &self.prepared, fold)?);
+        }
+        match slot {
+            Some(fold_data) => tune::run_unit_on(fold_data, &self.prepared, &self.base, combination),
+            None => Err(TrainError::Internal { message: "fold data missing".to_string() }),
         }
     }
+}
+
+impl WorkerState {
+    /// Runs one message in the worker, sending answers through `send`. Pure apart from `now_ms`, so it
+    /// is tested natively.
+    pub fn handle(&mut self, message: &str, now_ms: &dyn Fn() -> f64, send: &mut dyn FnMut(FromWorker)) {
+        let request = match serde_json::from_str::<ToWorker>(message) {
+            Ok(request) => request,
+            Err(error) => return send(FromWorker::BadMessage { error: error.to_string() }),
+        };
+        match request {
+            ToWorker::Train { job, source, config } => {
+                let data = source.load();
+                let start = now_ms();
+                let mut progress = |stage| send(FromWorker::Progress { job, stage });
+                let result = ciclo_core::ml::train(&data, &config, &mut progress);
+                let fit_ms = now_ms() - start;
+                send(match result {
+                    Ok(outcome) => FromWorker::Done { job, outcome: Box::new(outcome), fit_ms },
+                    Err(error) => FromWorker::Failed { job, error: error.to_string() },
+                });
+            }
+            ToWorker::Search { job, source, prepared, base } => {
+                let folds = prepared.folds.iter().map(|_| None).collect();
+                self.search =
+                    Some(SearchSession { job, data: source.load(), prepared: *prepared, base, folds });
+            }
+            ToWorker::Unit { job, combination, fold } => {
+                let start = now_ms();
+                let result = match self.search.as_mut() {
+                    Some(session) if session.job == job => session.run(combination, fold),
+                    _ => Err(TrainError::Internal { message: format!("unit of unknown search {job}") }),
+                };
+                send(match result {
+                    Ok(result) => FromWorker::UnitDone { job, result, ms: now_ms() - start },
+                    Err(error) => FromWorker::UnitFailed { job, combination, fold, error: error.to_string() },
+                });
+            }
+        }
+    }
+}
+
+/// Runs one message in a fresh worker state (a training needs no memory between messages).
+pub fn handle(message: &str, now_ms: &dyn Fn() -> f64, send: &mut dyn FnMut(FromWorker)) {
+    WorkerState::default().handle(message, now_ms, send);
 }
 
 #[cfg(test)]
@@ -148,6 +253,42 @@ mod tests {
         for (kind, auc, log_loss) in PINNED_METRICS {
             assert_eq!(pinned_case(kind).unwrap(), (auc, log_loss), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn a_search_worker_runs_units_like_the_core_does() {
+        use ciclo_core::tune::{plan, prepare, run_unit, Grid};
+        let source = DataSource::Synthetic { rows: 400, seed: 2 };
+        let data = source.load();
+        let grid = Grid { axes: vec![("max_depth".into(), vec!["2".into(), "4".into()])] };
+        let plan = plan(&grid, 3, 9);
+        let rows: Vec<usize> = (0..data.n_rows()).collect();
+        let prepared = prepare(&data, ciclo_core::telco::TARGET, Default::default(), &rows, &plan).unwrap();
+        let base = ModelParams::default_for(ModelKind::DecisionTree);
+        let mut state = WorkerState::default();
+        let mut sent = Vec::new();
+        let search = ToWorker::Search { job: 4, source, prepared: Box::new(prepared.clone()), base: base.clone() };
+        state.handle(&serde_json::to_string(&search).unwrap(), &|| 0.0, &mut |m| sent.push(m));
+        assert!(sent.is_empty(), "a search is set up silently: {sent:?}");
+        for unit in &plan.units {
+            let message = ToWorker::Unit { job: 4, combination: unit.combination, fold: unit.fold };
+            state.handle(&serde_json::to_string(&message).unwrap(), &|| 0.0, &mut |m| sent.push(m));
+        }
+        assert_eq!(sent.len(), plan.units.len());
+        for (unit, answer) in plan.units.iter().zip(&sent) {
+            let expected = run_unit(&data, &prepared, &base, unit.combination, unit.fold).unwrap();
+            match answer {
+                FromWorker::UnitDone { job: 4, result, .. } => assert_eq!(result, &expected),
+                other => panic!("expected UnitDone, got {other:?}"),
+            }
+        }
+        // A unit of another search, or of a fold that does not exist, fails in words.
+        let mut last = Vec::new();
+        let stray = ToWorker::Unit { job: 5, combination: 0, fold: 0 };
+        state.handle(&serde_json::to_string(&stray).unwrap(), &|| 0.0, &mut |m| last.push(m));
+        let missing = ToWorker::Unit { job: 4, combination: 0, fold: 9 };
+        state.handle(&serde_json::to_string(&missing).unwrap(), &|| 0.0, &mut |m| last.push(m));
+        assert!(matches!(last.as_slice(), [FromWorker::UnitFailed { job: 5, .. }, FromWorker::UnitFailed { fold: 9, .. }]));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use gloo_storage::Storage;
 use leptos::prelude::*;
 
 use crate::i18n::Lang;
+use crate::search::Search;
 use crate::storage::Tracking;
 use crate::training::Training;
 
@@ -28,6 +29,10 @@ pub struct DataView {
     pub profile: Vec<ColumnProfile>,
     /// Its digest.
     pub digest: String,
+    /// Its columns as MLflow's dataset schema (JSON).
+    pub schema_json: String,
+    /// Its size as MLflow's dataset profile (JSON).
+    pub profile_json: String,
 }
 
 impl DataView {
@@ -36,7 +41,9 @@ impl DataView {
         let data = telco::generate(BUILTIN_ROWS, BUILTIN_SEED);
         let profile = profile::profile(&data, Some(telco::TARGET));
         let digest = data.digest();
-        DataView { data, profile, digest }
+        let schema_json = data.mlflow_schema_json();
+        let profile_json = data.mlflow_profile_json();
+        DataView { data, profile, digest, schema_json, profile_json }
     }
 }
 
@@ -51,6 +58,8 @@ pub struct AppState {
     pub tracking: Tracking,
     /// The training in progress or last finished.
     pub training: Training,
+    /// The hyperparameter search in progress or last finished.
+    pub search: Search,
 }
 
 impl AppState {
@@ -61,6 +70,7 @@ impl AppState {
             data: StoredValue::new(Arc::new(DataView::builtin())),
             tracking: Tracking::open(on_loaded),
             training: Training::new(),
+            search: Search::new(),
         }
     }
 

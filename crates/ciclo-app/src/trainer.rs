@@ -1,9 +1,9 @@
-//! The page's side of the training worker: start it, send a job, hear its progress, cancel it.
+//! The page's side of a Web Worker: start it, send it jobs, hear its answers, stop it.
 //!
 //! Cancel terminates the worker outright (`Worker.terminate()`), so a long fit stops at once; the next job
 //! starts a fresh worker. See `worker.rs` for why this is not `gloo-worker`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -16,9 +16,25 @@ use crate::protocol::{FromWorker, ToWorker};
 /// and starts its wasm. Relative, so the page works from any sub-path.
 const WORKER_SCRIPT: &str = "./worker_loader.js";
 
+/// What the page keeps of a worker: messages wait here until the worker says it is ready (a message
+/// posted before its wasm has started listening would be lost).
+struct Channel {
+    worker: Worker,
+    ready: Cell<bool>,
+    pending: RefCell<Vec<ToWorker>>,
+}
+
+impl Channel {
+    fn post(&self, request: &ToWorker) -> Result<(), String> {
+        let text = serde_json::to_string(request).map_err(|e| e.to_string())?;
+        self.worker.post_message(&JsValue::from_str(&text)).map_err(|e| format!("{e:?}"))
+    }
+}
+
 /// A running worker. Dropping it terminates the worker.
 pub struct TrainerHandle {
-    worker: Worker,
+    channel: Rc<Channel>,
+    on_event: Rc<dyn Fn(FromWorker)>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
 }
@@ -30,19 +46,24 @@ impl TrainerHandle {
         request: ToWorker,
         on_event: impl Fn(FromWorker) + 'static,
     ) -> Result<TrainerHandle, String> {
+        let job = request.job();
+        let handle = TrainerHandle::spawn(job, on_event)?;
+        handle.send(request);
+        Ok(handle)
+    }
+
+    /// Starts a worker with nothing to do yet; `job` names the work in a `Failed` answer if the worker
+    /// dies. Send it work with [`TrainerHandle::send`].
+    pub fn spawn(job: u32, on_event: impl Fn(FromWorker) + 'static) -> Result<TrainerHandle, String> {
         let options = WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Classic);
         let worker =
             Worker::new_with_options(WORKER_SCRIPT, &options).map_err(|error| format!("{error:?}"))?;
-        let on_event = Rc::new(on_event);
-        let pending = Rc::new(RefCell::new(Some(request)));
-        let job = match &*pending.borrow() {
-            Some(ToWorker::Train { job, .. }) => *job,
-            None => 0,
-        };
+        let channel = Rc::new(Channel { worker, ready: Cell::new(false), pending: RefCell::new(Vec::new()) });
+        let on_event: Rc<dyn Fn(FromWorker)> = Rc::new(on_event);
 
-        let sender = worker.clone();
         let events = on_event.clone();
+        let ready_channel = channel.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let text = event.data().as_string().unwrap_or_default();
             let answer = match serde_json::from_str::<FromWorker>(&text) {
@@ -50,33 +71,44 @@ impl TrainerHandle {
                 Err(error) => FromWorker::BadMessage { error: error.to_string() },
             };
             if matches!(answer, FromWorker::Ready) {
-                if let Some(request) = pending.borrow_mut().take() {
-                    let sent = serde_json::to_string(&request).map_err(|e| e.to_string()).and_then(|text| {
-                        sender.post_message(&JsValue::from_str(&text)).map_err(|e| format!("{e:?}"))
-                    });
-                    if let Err(error) = sent {
-                        events(FromWorker::Failed { job, error });
+                ready_channel.ready.set(true);
+                let pending = std::mem::take(&mut *ready_channel.pending.borrow_mut());
+                for request in pending {
+                    if let Err(error) = ready_channel.post(&request) {
+                        events(FromWorker::Failed { job: request.job(), error });
                     }
                 }
-                return;
             }
             events(answer);
         });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        channel.worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
 
+        let error_events = on_event.clone();
         let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-            on_event(FromWorker::Failed { job, error: event.message() });
+            error_events(FromWorker::Failed { job, error: event.message() });
         });
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        channel.worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
 
-        Ok(TrainerHandle { worker, _on_message: on_message, _on_error: on_error })
+        Ok(TrainerHandle { channel, on_event, _on_message: on_message, _on_error: on_error })
+    }
+
+    /// Sends `request` now, or as soon as the worker is ready. A message that cannot be posted is answered
+    /// with `Failed`.
+    pub fn send(&self, request: ToWorker) {
+        if !self.channel.ready.get() {
+            self.channel.pending.borrow_mut().push(request);
+            return;
+        }
+        if let Err(error) = self.channel.post(&request) {
+            (self.on_event)(FromWorker::Failed { job: request.job(), error });
+        }
     }
 }
 
 impl Drop for TrainerHandle {
     fn drop(&mut self) {
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
-        self.worker.terminate();
+        self.channel.worker.set_onmessage(None);
+        self.channel.worker.set_onerror(None);
+        self.channel.worker.terminate();
     }
 }

@@ -28,10 +28,11 @@ pub fn run() {
         return;
     };
     let reply_scope = scope.clone();
+    let mut state = protocol::WorkerState::default();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();
         let now = || reply_scope.performance().map(|p| p.now()).unwrap_or_else(js_sys::Date::now);
-        protocol::handle(&text, &now, &mut |answer| post(&reply_scope, &answer));
+        state.handle(&text, &now, &mut |answer| post(&reply_scope, &answer));
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The worker lives as long as its handler: leaking the closure is how it stays registered.

@@ -210,6 +210,30 @@ impl Dataset {
         hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
     }
 
+    /// The columns as MLflow writes a dataset's `schema` (its `mlflow_colspec`: `double` for numeric
+    /// columns, `string` for categorical ones; `required` is false where a cell is blank), so a run's
+    /// dataset input reads the same in MLflow's UI once pushed.
+    pub fn mlflow_schema_json(&self) -> String {
+        let columns: Vec<serde_json::Value> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let (kind, blank) = match &c.data {
+                    ColumnData::Numeric(values) => ("double", values.iter().any(Option::is_none)),
+                    ColumnData::Categorical { codes, .. } => ("string", codes.iter().any(Option::is_none)),
+                };
+                serde_json::json!({ "type": kind, "name": c.name, "required": !blank })
+            })
+            .collect();
+        serde_json::json!({ "mlflow_colspec": columns }).to_string()
+    }
+
+    /// The data set's size as MLflow writes a pandas dataset's `profile` (`num_rows`, `num_elements`).
+    pub fn mlflow_profile_json(&self) -> String {
+        let elements = self.n_rows.saturating_mul(self.columns.len());
+        serde_json::json!({ "num_rows": self.n_rows, "num_elements": elements }).to_string()
+    }
+
     /// Writes the table as CSV text with a header row.
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
@@ -246,6 +270,15 @@ mod tests {
             ],
         )
         .unwrap()
+    }
+
+    #[test]
+    fn schema_and_profile_read_as_mlflow_writes_them() {
+        assert_eq!(
+            small().mlflow_schema_json(),
+            r#"{"mlflow_colspec":[{"name":"tenure","required":false,"type":"double"},{"name":"Churn","required":true,"type":"string"}]}"#
+        );
+        assert_eq!(small().mlflow_profile_json(), r#"{"num_elements":6,"num_rows":3}"#);
     }
 
     #[test]

@@ -144,17 +144,88 @@ export class ExperimentsPage {
     return values;
   }
 
-  async runStatuses() {
-    return (await this.runRows.getByTestId('run-status').allTextContents()).map((text) => text.trim());
+  /** Goes to the runs page (its nav label is "Runs" in both languages) and waits for `statuses`. */
+  async waitForRuns(statuses) {
+    await this.page.getByRole('navigation').getByRole('link', { name: 'Runs', exact: true }).click();
+    return new RunsPage(this.page).waitForRuns(statuses);
   }
 
-  /** Waits until the runs table holds exactly `statuses`. */
+  /** Chooses a model family in the training form by its visible name. */
+  async chooseFamily(label, name) {
+    await this.page.getByLabel(label, { exact: true }).first().selectOption({ label: name });
+  }
+
+  /** Sets a field, found by its label, to `value`. */
+  async fill(label, value) {
+    await this.page.getByLabel(label, { exact: true }).first().fill(value);
+  }
+}
+
+/** The hyperparameter search panel on `#/experiments`. */
+export class SearchPanel {
+  constructor(page) {
+    this.page = page;
+    this.progressText = page.getByTestId('search-progress-text');
+    this.results = page.getByTestId('search-results');
+    this.rows = page.getByTestId('search-row');
+    this.refit = page.getByTestId('search-refit');
+    this.formError = page.getByTestId('search-form-error');
+  }
+
+  /** Opens the custom search, sets its fields and starts it. */
+  async start({ summary, familyLabel, family, gridLabel, grid, foldsLabel, folds, button }) {
+    await this.page.getByText(summary, { exact: true }).click();
+    await this.page.locator('#search-family').selectOption({ label: family });
+    await this.page.getByLabel(gridLabel, { exact: true }).fill(grid);
+    await this.page.getByLabel(foldsLabel, { exact: true }).fill(folds);
+    await this.page.getByRole('button', { name: button, exact: true }).click();
+  }
+
+  /** Waits until the best combination has been refitted; returns the progress text. */
+  async waitDone() {
+    await this.refit.waitFor({ timeout: 120_000 });
+    return (await this.progressText.textContent()).trim();
+  }
+}
+
+/** `#/runs`: the runs table with MLflow's search, selection, compare, delete and restore. */
+export class RunsPage {
+  constructor(page) {
+    this.page = page;
+    this.table = page.getByTestId('runs-table');
+    this.rows = page.getByTestId('run-row');
+    this.filter = page.locator('#run-filter');
+    this.searchError = page.getByTestId('search-error');
+    this.range = page.getByTestId('runs-range');
+  }
+
+  async statuses() {
+    return (await this.rows.getByTestId('run-status').allTextContents()).map((text) => text.trim());
+  }
+
+  /** Waits until the runs table holds exactly `statuses` (any order: the table sorts by start time). */
   async waitForRuns(statuses) {
-    await this.runsTable.waitFor();
+    await this.table.waitFor();
+    const sorted = (list) => JSON.stringify([...list].sort());
     return eventually(
       `runs ${JSON.stringify(statuses)}`,
-      () => this.runStatuses(),
-      (now) => JSON.stringify(now) === JSON.stringify(statuses),
+      () => this.statuses(),
+      (now) => sorted(now) === sorted(statuses),
     );
+  }
+
+  /** Searches with MLflow's syntax. */
+  async search(filter) {
+    await this.filter.fill(filter);
+    await this.filter.press('Enter');
+  }
+
+  /** Ticks the checkbox of the run named `name`. */
+  async select(name) {
+    await this.rows.filter({ hasText: name }).first().getByRole('checkbox').check();
+  }
+
+  async runNames() {
+    return (await this.rows.getByTestId('run-link').allTextContents()).map((text) => text.trim());
   }
 }

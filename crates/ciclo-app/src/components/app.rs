@@ -9,7 +9,8 @@ use crate::i18n::Key;
 use crate::pages::data_page::DataPage;
 use crate::pages::experiments_page::ExperimentsPage;
 use crate::pages::planned_page::PlannedPage;
-use crate::route::Route;
+use crate::pages::runs_page::{ComparePage, RunPage, RunsPage};
+use crate::route::{Page, Route};
 use crate::state::AppState;
 
 /// Tells tests and benchmarks that the page is interactive: `<html data-ready="true">` and a
@@ -35,9 +36,10 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     let lang = state.lang;
 
-    let route = RwSignal::new(Route::from_hash(&current_hash()));
+    let page = RwSignal::new(Page::from_hash(&current_hash()));
     let listener =
-        window_event_listener(leptos::ev::hashchange, move |_| route.set(Route::from_hash(&current_hash())));
+        window_event_listener(leptos::ev::hashchange, move |_| page.set(Page::from_hash(&current_hash())));
+    let section = Memo::new(move |_| page.with(Page::section));
     on_cleanup(move || listener.remove());
 
     // Keep `<html lang>` in step with the chosen language (screen readers, hyphenation).
@@ -59,13 +61,16 @@ pub fn App() -> impl IntoView {
             </div>
             <LangSwitch/>
         </header>
-        <Nav current=route/>
+        <Nav current=section/>
         <StorageWarning/>
         <main id="main">
-            {move || match route.get() {
-                Route::Data => view! { <DataPage/> }.into_any(),
-                Route::Experiments => view! { <ExperimentsPage/> }.into_any(),
-                other => view! { <PlannedPage route=other/> }.into_any(),
+            {move || match page.get() {
+                Page::Section(Route::Data) => view! { <DataPage/> }.into_any(),
+                Page::Section(Route::Experiments) => view! { <ExperimentsPage/> }.into_any(),
+                Page::Section(Route::Runs) => view! { <RunsPage/> }.into_any(),
+                Page::Run(id) => view! { <RunPage run_id=id/> }.into_any(),
+                Page::Compare(ids) => view! { <ComparePage run_ids=ids/> }.into_any(),
+                Page::Section(other) => view! { <PlannedPage route=other/> }.into_any(),
             }}
         </main>
         <footer class="app-footer">{move || Key::Footer.text(lang.get())}</footer>

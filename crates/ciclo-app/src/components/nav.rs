@@ -10,7 +10,7 @@ use crate::state::use_app;
 #[component]
 pub fn Nav(
     /// The section shown now.
-    current: RwSignal<Route>,
+    current: Memo<Route>,
 ) -> impl IntoView {
     let lang = use_app().lang;
     view! {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::metrics_panel::MetricsPanel;
-use crate::components::runs_table::RunsTable;
+use crate::components::search_panel::SearchPanel;
 use crate::components::teaching_note::TeachingNote;
 use crate::components::train_panel::TrainPanel;
 use crate::i18n::Key;
@@ -21,7 +21,7 @@ pub fn ExperimentsPage() -> impl IntoView {
                 <TrainPanel/>
                 <MetricsPanel/>
             </div>
-            <RunsTable/>
+            <SearchPanel/>
         </section>
     }
 }

@@ -15,6 +15,7 @@ fn texts(route: Route) -> (Key, Key) {
         Route::Lifecycle => (Key::LifecycleTitle, Key::LifecycleTeaching),
         Route::Data => (Key::DataTitle, Key::DataTeaching),
         Route::Experiments => (Key::ExperimentsTitle, Key::ExperimentsTeaching),
+        Route::Runs => (Key::RunsTitle, Key::RunsTeaching),
     }
 }
 

@@ -1,0 +1,272 @@
+//! The runs section: the table of every run (search, sort, pages), one run's detail, and runs compared
+//! side by side.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ciclo_core::tracking::Run;
+use leptos::prelude::*;
+
+use crate::components::runs_table::{status_text, RunsTable};
+use crate::components::teaching_note::TeachingNote;
+use crate::i18n::{self, Key, Lang};
+use crate::route::Page;
+use crate::state::use_app;
+
+/// The runs table.
+#[component]
+pub fn RunsPage() -> impl IntoView {
+    let lang = use_app().lang;
+    view! {
+        <section class="page" aria-labelledby="runs-title">
+            <h1 id="runs-title">{move || Key::RunsTitle.text(lang.get())}</h1>
+            <TeachingNote text=Key::RunsTeaching/>
+            <RunsTable/>
+        </section>
+    }
+}
+
+/// A value for a table cell: metrics with 4 decimals, as MLflow's UI shows them.
+fn metric_text(value: f64) -> String {
+    if value.is_finite() && value.fract() != 0.0 {
+        format!("{value:.4}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// A `key → value` table.
+fn key_values(caption: Key, rows: Vec<(String, String)>, testid: &'static str, lang: RwSignal<Lang>) -> impl IntoView {
+    view! {
+        <table class="data kv" data-testid=testid>
+            <caption>{move || caption.text(lang.get())}</caption>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|(k, v)| view! { <tr><th scope="row"><code>{k}</code></th><td>{v}</td></tr> })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Links to runs by name.
+fn run_links(runs: Vec<(String, String)>) -> impl IntoView {
+    runs.into_iter()
+        .map(|(id, name)| view! { <li><a href=Page::Run(id).href()>{name}</a></li> })
+        .collect_view()
+}
+
+/// One run: its parameters, metrics, tags, data set, parent and children.
+#[component]
+pub fn RunPage(
+    /// The run's id.
+    run_id: String,
+) -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let id = run_id.clone();
+    let run = Memo::new(move |_| state.tracking.snapshot.with(|s| s.runs.iter().find(|r| r.run_id == id).cloned()));
+    let id = run_id.clone();
+    let children = Memo::new(move |_| {
+        state.tracking.snapshot.with(|s| {
+            s.runs
+                .iter()
+                .filter(|r| r.parent() == Some(id.as_str()))
+                .map(|r| (r.run_id.clone(), r.run_name.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let parent = Memo::new(move |_| {
+        let parent_id = run.with(|r| r.as_ref().and_then(|r| r.parent().map(str::to_string)))?;
+        let name = state.tracking.snapshot.with(|s| {
+            s.runs.iter().find(|r| r.run_id == parent_id).map(|r| r.run_name.clone())
+        });
+        Some((parent_id.clone(), name.unwrap_or(parent_id)))
+    });
+    let missing_id = run_id.clone();
+    view! {
+        <section class="page" aria-labelledby="run-title">
+            <p><a href=Page::Section(crate::route::Route::Runs).href()>{move || Key::BackToRuns.text(lang.get())}</a></p>
+            {move || match run.get() {
+                None => view! {
+                    <h1 id="run-title">{move || Key::RunNotFound.text(lang.get())}</h1>
+                    <p class="notice" role="status"><code>{missing_id.clone()}</code></p>
+                }.into_any(),
+                Some(run) => run_detail(run, lang, parent.get(), children.get()).into_any(),
+            }}
+        </section>
+    }
+}
+
+fn run_detail(
+    run: Run,
+    lang: RwSignal<Lang>,
+    parent: Option<(String, String)>,
+    children: Vec<(String, String)>,
+) -> impl IntoView {
+    let status = status_text(run.status);
+    let duration = run.duration_ms();
+    let params: Vec<(String, String)> = run.params.clone().into_iter().collect();
+    let metrics: Vec<(String, String)> = run.metrics.iter().map(|(k, v)| (k.clone(), metric_text(*v))).collect();
+    let tags: Vec<(String, String)> = run.tags.clone().into_iter().collect();
+    let inputs = run.inputs.clone();
+    let has_children = !children.is_empty();
+    view! {
+        <h1 id="run-title"><code>{run.run_name.clone()}</code></h1>
+        <p class="facts">
+            <span data-testid="run-detail-status" class=format!("status {}", status.to_lowercase())>{status}</span>
+            " · " <code>{run.run_id.clone()}</code>
+            " · " {move || duration.map(|d| i18n::duration(lang.get(), d)).unwrap_or_default()}
+        </p>
+        {parent.map(|(id, name)| view! {
+            <p>{move || Key::RunParent.text(lang.get())} " " <a href=Page::Run(id).href()>{name}</a></p>
+        })}
+        <div class="columns">
+            {key_values(Key::RunParams, params, "run-params", lang)}
+            {key_values(Key::RunMetrics, metrics, "run-metrics", lang)}
+        </div>
+        <div class="columns">
+            {key_values(Key::RunTags, tags, "run-tags", lang)}
+            <table class="data kv" data-testid="run-inputs">
+                <caption>{move || Key::RunDataset.text(lang.get())}</caption>
+                <tbody>
+                    {inputs
+                        .into_iter()
+                        .map(|d| view! {
+                            <tr><th scope="row">{d.name}</th><td><code>{d.digest}</code> " · " {d.rows} " · " {d.context}</td></tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <Show when=move || has_children>
+            <h2>{move || Key::RunChildren.text(lang.get())}</h2>
+            <ul class="run-links" data-testid="run-children">{run_links(children.clone())}</ul>
+        </Show>
+    }
+}
+
+/// The rows of a comparison: every key any of the runs has, with each run's value (empty when absent).
+pub fn comparison_rows(
+    runs: &[Run],
+    values: impl Fn(&Run) -> BTreeMap<String, String>,
+    only_differences: bool,
+) -> Vec<(String, Vec<String>)> {
+    let per_run: Vec<BTreeMap<String, String>> = runs.iter().map(values).collect();
+    let keys: BTreeSet<&String> = per_run.iter().flat_map(|m| m.keys()).collect();
+    keys.into_iter()
+        .map(|key| (key.clone(), per_run.iter().map(|m| m.get(key).cloned().unwrap_or_default()).collect::<Vec<_>>()))
+        .filter(|(_, row)| !only_differences || row.iter().any(|v| Some(v) != row.first()))
+        .collect()
+}
+
+/// Runs side by side: parameters and metrics, with a switch that hides the rows where they all agree.
+#[component]
+pub fn ComparePage(
+    /// The runs' ids.
+    run_ids: Vec<String>,
+) -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let only_differences = RwSignal::new(false);
+    let ids = run_ids.clone();
+    let runs = Memo::new(move |_| {
+        state.tracking.snapshot.with(|s| {
+            ids.iter().filter_map(|id| s.runs.iter().find(|r| &r.run_id == id).cloned()).collect::<Vec<_>>()
+        })
+    });
+    let table = move |caption: Key, testid: &'static str, params: bool| {
+        let runs = runs.get();
+        let rows = comparison_rows(
+            &runs,
+            |r| {
+                if params {
+                    r.params.clone()
+                } else {
+                    r.metrics.iter().map(|(k, v)| (k.clone(), metric_text(*v))).collect()
+                }
+            },
+            only_differences.get(),
+        );
+        view! {
+            <table class="data compare" data-testid=testid>
+                <caption>{move || caption.text(lang.get())}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col"></th>
+                        {runs.iter().map(|r| view! { <th scope="col"><a href=Page::Run(r.run_id.clone()).href()>{r.run_name.clone()}</a></th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|(key, values)| {
+                            let differs = values.iter().any(|v| Some(v) != values.first());
+                            view! {
+                                <tr class:differs=differs data-testid="compare-row">
+                                    <th scope="row"><code>{key}</code></th>
+                                    {values.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        }
+    };
+    view! {
+        <section class="page" aria-labelledby="compare-title">
+            <p><a href=Page::Section(crate::route::Route::Runs).href()>{move || Key::BackToRuns.text(lang.get())}</a></p>
+            <h1 id="compare-title">{move || Key::CompareTitle.text(lang.get())}</h1>
+            <TeachingNote text=Key::CompareTeaching/>
+            <Show
+                when=move || runs.with(|r| r.len() >= 2)
+                fallback=move || view! { <p class="notice" role="status">{move || Key::CompareNeedTwo.text(lang.get())}</p> }
+            >
+                <div class="field inline">
+                    <input
+                        id="only-differences"
+                        type="checkbox"
+                        role="switch"
+                        prop:checked=move || only_differences.get()
+                        on:change=move |ev| only_differences.set(event_target_checked(&ev))
+                    />
+                    <label for="only-differences">{move || Key::CompareOnlyDifferences.text(lang.get())}</label>
+                </div>
+                <div class="table-scroll">{move || table(Key::RunParams, "compare-params", true)}</div>
+                <div class="table-scroll">{move || table(Key::RunMetrics, "compare-metrics", false)}</div>
+            </Show>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ciclo_core::tracking::RunStatus;
+
+    fn run(id: &str, params: &[(&str, &str)]) -> Run {
+        Run {
+            status: RunStatus::Finished,
+            end_time: Some(1),
+            params: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            ..Run::new(id, "0", id, 0)
+        }
+    }
+
+    #[test]
+    fn comparison_keeps_every_key_and_can_hide_agreement() {
+        let runs = [run("a", &[("model", "forest"), ("max_depth", "5")]), run("b", &[("model", "forest"), ("C", "1")])];
+        let all = comparison_rows(&runs, |r| r.params.clone(), false);
+        assert_eq!(
+            all,
+            vec![
+                ("C".to_string(), vec!["".to_string(), "1".to_string()]),
+                ("max_depth".to_string(), vec!["5".to_string(), "".to_string()]),
+                ("model".to_string(), vec!["forest".to_string(), "forest".to_string()]),
+            ]
+        );
+        let differences = comparison_rows(&runs, |r| r.params.clone(), true);
+        assert_eq!(differences.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), vec!["C", "max_depth"]);
+    }
+}
