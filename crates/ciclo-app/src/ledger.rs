@@ -127,7 +127,14 @@ mod tests {
         let mut ledger = Ledger::new(plan(&grid(), 2, 1));
         assert_eq!(ledger.total(), 6);
         let first: Vec<Unit> = (0..3).filter_map(|_| ledger.next_unit()).collect();
-        assert_eq!(first, vec![Unit { combination: 0, fold: 0 }, Unit { combination: 0, fold: 1 }, Unit { combination: 1, fold: 0 }]);
+        assert_eq!(
+            first,
+            vec![
+                Unit { combination: 0, fold: 0 },
+                Unit { combination: 0, fold: 1 },
+                Unit { combination: 1, fold: 0 }
+            ]
+        );
         assert_eq!(ledger.record(result(0, 1, 3)), None);
         assert_eq!(ledger.record(result(0, 1, 3)), None, "a duplicate answer is ignored");
         assert_eq!(ledger.record(result(0, 0, 2)), Some(0));

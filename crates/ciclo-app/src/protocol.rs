@@ -267,7 +267,8 @@ mod tests {
         let base = ModelParams::default_for(ModelKind::DecisionTree);
         let mut state = WorkerState::default();
         let mut sent = Vec::new();
-        let search = ToWorker::Search { job: 4, source, prepared: Box::new(prepared.clone()), base: base.clone() };
+        let search =
+            ToWorker::Search { job: 4, source, prepared: Box::new(prepared.clone()), base: base.clone() };
         state.handle(&serde_json::to_string(&search).unwrap(), &|| 0.0, &mut |m| sent.push(m));
         assert!(sent.is_empty(), "a search is set up silently: {sent:?}");
         for unit in &plan.units {
@@ -288,7 +289,10 @@ mod tests {
         state.handle(&serde_json::to_string(&stray).unwrap(), &|| 0.0, &mut |m| last.push(m));
         let missing = ToWorker::Unit { job: 4, combination: 0, fold: 9 };
         state.handle(&serde_json::to_string(&missing).unwrap(), &|| 0.0, &mut |m| last.push(m));
-        assert!(matches!(last.as_slice(), [FromWorker::UnitFailed { job: 5, .. }, FromWorker::UnitFailed { fold: 9, .. }]));
+        assert!(matches!(
+            last.as_slice(),
+            [FromWorker::UnitFailed { job: 5, .. }, FromWorker::UnitFailed { fold: 9, .. }]
+        ));
     }
 
     #[test]

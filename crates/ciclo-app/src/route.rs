@@ -132,7 +132,9 @@ mod tests {
     #[test]
     fn pages_round_trip_and_bad_ids_are_dropped() {
         let id = "0123456789abcdef0123456789abcdef".to_string();
-        for page in [Page::Section(Route::Runs), Page::Run(id.clone()), Page::Compare(vec![id.clone(), "b1".into()])] {
+        for page in
+            [Page::Section(Route::Runs), Page::Run(id.clone()), Page::Compare(vec![id.clone(), "b1".into()])]
+        {
             assert_eq!(Page::from_hash(&page.href()), page);
         }
         assert_eq!(Page::from_hash("#/runs/<script>"), Page::Section(Route::Data));

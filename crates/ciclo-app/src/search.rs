@@ -14,11 +14,11 @@ use ciclo_core::tracking::{self, Change, DatasetInput, Run, RunStatus, DEFAULT_E
 use ciclo_core::tune::{self, CombinationResult, Grid, Plan, Prepared, Unit};
 use leptos::prelude::*;
 
+use crate::ids::new_run_id;
 use crate::ledger::Ledger;
 use crate::protocol::{DataSource, FromWorker, ToWorker};
 use crate::storage::Tracking;
 use crate::trainer::TrainerHandle;
-use crate::ids::new_run_id;
 use crate::training::APP_BUILD;
 
 /// The most workers a search starts, whatever the browser reports: beyond this the page's own thread and

@@ -34,7 +34,11 @@ pub fn report_grid_text() -> String {
 
 /// A grid as the form writes it: one `name = v1, v2` line per axis.
 pub fn grid_text(grid: &Grid) -> String {
-    grid.axes.iter().map(|(name, values)| format!("{name} = {}", values.join(", "))).collect::<Vec<_>>().join("\n")
+    grid.axes
+        .iter()
+        .map(|(name, values)| format!("{name} = {}", values.join(", ")))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Default for SearchForm {
@@ -88,15 +92,23 @@ impl SearchFormError {
             }
             (E::DuplicateAxis(name), Lang::Es) => format!("«{name}» aparece en dos líneas del grid"),
             (E::DuplicateAxis(name), Lang::En) => format!("“{name}” appears on two grid lines"),
-            (E::EmptyGrid, Lang::Es) => "el grid está vacío: escribe al menos una línea «nombre = valores»".into(),
+            (E::EmptyGrid, Lang::Es) => {
+                "el grid está vacío: escribe al menos una línea «nombre = valores»".into()
+            }
             (E::EmptyGrid, Lang::En) => "the grid is empty: write at least one “name = values” line".into(),
             (E::Grid(detail), Lang::Es) => format!("el grid no encaja con el modelo ({detail})"),
             (E::Grid(detail), Lang::En) => format!("the grid does not fit the model ({detail})"),
-            (E::Samples(v), Lang::Es) => format!("el número de combinaciones debe ser un entero ≥ 1 (se escribió «{v}»)"),
-            (E::Samples(v), Lang::En) => format!("the number of combinations must be a whole number ≥ 1 (got “{v}”)"),
+            (E::Samples(v), Lang::Es) => {
+                format!("el número de combinaciones debe ser un entero ≥ 1 (se escribió «{v}»)")
+            }
+            (E::Samples(v), Lang::En) => {
+                format!("the number of combinations must be a whole number ≥ 1 (got “{v}”)")
+            }
             (E::Folds(v), Lang::Es) => format!("los folds deben ser un entero de 2 a 20 (se escribió «{v}»)"),
             (E::Folds(v), Lang::En) => format!("folds must be a whole number from 2 to 20 (got “{v}”)"),
-            (E::Seed(v), Lang::Es) => format!("la semilla debe ser un entero no negativo (se escribió «{v}»)"),
+            (E::Seed(v), Lang::Es) => {
+                format!("la semilla debe ser un entero no negativo (se escribió «{v}»)")
+            }
             (E::Seed(v), Lang::En) => format!("the seed must be a non-negative whole number (got “{v}”)"),
         }
     }
@@ -179,7 +191,10 @@ mod tests {
         check("max_depth = 2,, 4,", Ok(2));
         check("", Err(SearchFormError::EmptyGrid));
         check("max_depth 2, 4", Err(SearchFormError::GridLine { line: 1, text: "max_depth 2, 4".into() }));
-        check("a = 1\nmax depth = 2", Err(SearchFormError::GridLine { line: 2, text: "max depth = 2".into() }));
+        check(
+            "a = 1\nmax depth = 2",
+            Err(SearchFormError::GridLine { line: 2, text: "max depth = 2".into() }),
+        );
         check("max_depth =", Err(SearchFormError::GridLine { line: 1, text: "max_depth =".into() }));
         check("a = 1\na = 2", Err(SearchFormError::DuplicateAxis("a".into())));
     }

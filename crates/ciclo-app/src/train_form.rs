@@ -177,13 +177,22 @@ mod tests {
         }
         let error = forest.config().unwrap_err();
         assert_eq!(error.field(), "param-max-depth");
-        assert!(error.message(Lang::Es).contains("«max_depth» no admite «ten»"), "{}", error.message(Lang::Es));
+        assert!(
+            error.message(Lang::Es).contains("«max_depth» no admite «ten»"),
+            "{}",
+            error.message(Lang::Es)
+        );
         let mut boosting = TrainForm::for_kind(ModelKind::GradientBoosting);
         for (name, value) in &mut boosting.params {
             if name == "learning_rate" {
                 *value = "0,05".into();
             }
         }
-        assert!(boosting.config().unwrap().params.tracking_params().contains(&("learning_rate".into(), "0.05".into())));
+        assert!(boosting
+            .config()
+            .unwrap()
+            .params
+            .tracking_params()
+            .contains(&("learning_rate".into(), "0.05".into())));
     }
 }

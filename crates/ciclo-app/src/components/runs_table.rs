@@ -46,7 +46,9 @@ impl Column {
 
     fn cell(&self, run: &Run) -> String {
         match self.key.split_once('.') {
-            Some(("metrics", name)) => run.metrics.get(name).map_or_else(|| "—".into(), |v| format!("{v:.3}")),
+            Some(("metrics", name)) => {
+                run.metrics.get(name).map_or_else(|| "—".into(), |v| format!("{v:.3}"))
+            }
             Some(("params", name)) => run.params.get(name).cloned().unwrap_or_else(|| "—".into()),
             Some(("tags", name)) => run.tags.get(name).cloned().unwrap_or_else(|| "—".into()),
             _ => String::new(),
@@ -60,7 +62,10 @@ impl Column {
 
 /// The default extra columns: the report's two headline metrics and the model.
 fn default_columns() -> Vec<Column> {
-    ["params.model", "metrics.f1", "metrics.roc_auc"].into_iter().map(|k| Column { key: k.to_string() }).collect()
+    ["params.model", "metrics.f1", "metrics.roc_auc"]
+        .into_iter()
+        .map(|k| Column { key: k.to_string() })
+        .collect()
 }
 
 /// Every metric and parameter key among `runs`, as `metrics.x` / `params.y`, for the column picker.
@@ -122,9 +127,8 @@ pub fn RunsTable() -> impl IntoView {
             (page.runs.into_iter().cloned().collect::<Vec<Run>>(), page.total, page.next_offset)
         }))
     });
-    let error_text = move || {
-        query.with(|q| q.as_ref().err().map(|e| search_error(e, &applied.get(), lang.get())))
-    };
+    let error_text =
+        move || query.with(|q| q.as_ref().err().map(|e| search_error(e, &applied.get(), lang.get())));
     let has_runs = move || tracking.snapshot.with(|s| !s.runs.is_empty());
 
     let apply_filter = move || {
@@ -403,7 +407,10 @@ mod tests {
         let mut run = Run::new("a", "0", "a", 0);
         run.metrics.insert("f1".into(), 0.5);
         run.params.insert("C".into(), "1".into());
-        assert_eq!(column_choices(&[run.clone(), run]), vec!["metrics.f1".to_string(), "params.C".to_string()]);
+        assert_eq!(
+            column_choices(&[run.clone(), run]),
+            vec!["metrics.f1".to_string(), "params.C".to_string()]
+        );
         let column = Column { key: "metrics.f1".into() };
         assert_eq!((column.header(), column.numeric()), ("f1".to_string(), true));
     }

@@ -36,7 +36,12 @@ fn start_error_text(error: &StartError, lang: Lang) -> String {
 }
 
 /// One ranked combination.
-fn result_row(result: CombinationResult, best: bool, lang: RwSignal<Lang>, child: Option<String>) -> impl IntoView {
+fn result_row(
+    result: CombinationResult,
+    best: bool,
+    lang: RwSignal<Lang>,
+    child: Option<String>,
+) -> impl IntoView {
     let values = result.params.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(" · ");
     let f1 = format!("{:.3} ± {:.3}", result.mean_f1, result.std_f1);
     let auc = format!("{:.3} ± {:.3}", result.mean_auc, result.std_auc);
@@ -160,12 +165,14 @@ pub fn SearchPanel() -> impl IntoView {
             }
         })
     };
-    let error_id = move || form_error.get().map(|e| match e {
-        SearchFormError::Samples(_) => "search-samples",
-        SearchFormError::Folds(_) => "search-folds",
-        SearchFormError::Seed(_) => "search-seed",
-        _ => "search-grid",
-    });
+    let error_id = move || {
+        form_error.get().map(|e| match e {
+            SearchFormError::Samples(_) => "search-samples",
+            SearchFormError::Folds(_) => "search-folds",
+            SearchFormError::Seed(_) => "search-seed",
+            _ => "search-grid",
+        })
+    };
     let no_form_error = Signal::derive(|| None);
 
     view! {

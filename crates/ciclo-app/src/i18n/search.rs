@@ -41,10 +41,18 @@ fn entity(kind: EntityKind, lang: Lang) -> &'static str {
 fn what(kind: &SearchErrorKind, lang: Lang) -> String {
     use SearchErrorKind as K;
     match (kind, lang) {
-        (K::UnexpectedEnd { expected: e }, Lang::Es) => format!("el texto acaba donde se esperaba {}", expected(*e, lang)),
-        (K::UnexpectedEnd { expected: e }, Lang::En) => format!("the text ends where {} was expected", expected(*e, lang)),
-        (K::Unexpected { found, expected: e }, Lang::Es) => format!("«{found}» donde se esperaba {}", expected(*e, lang)),
-        (K::Unexpected { found, expected: e }, Lang::En) => format!("“{found}” where {} was expected", expected(*e, lang)),
+        (K::UnexpectedEnd { expected: e }, Lang::Es) => {
+            format!("el texto acaba donde se esperaba {}", expected(*e, lang))
+        }
+        (K::UnexpectedEnd { expected: e }, Lang::En) => {
+            format!("the text ends where {} was expected", expected(*e, lang))
+        }
+        (K::Unexpected { found, expected: e }, Lang::Es) => {
+            format!("«{found}» donde se esperaba {}", expected(*e, lang))
+        }
+        (K::Unexpected { found, expected: e }, Lang::En) => {
+            format!("“{found}” where {} was expected", expected(*e, lang))
+        }
         (K::UnterminatedQuote { quote }, Lang::Es) => format!("falta cerrar la comilla {quote}"),
         (K::UnterminatedQuote { quote }, Lang::En) => format!("the quote {quote} is never closed"),
         (K::UnknownEntity { entity: e }, Lang::Es) => {
@@ -53,14 +61,18 @@ fn what(kind: &SearchErrorKind, lang: Lang) -> String {
         (K::UnknownEntity { entity: e }, Lang::En) => {
             format!("“{e}” is not metrics, params, tags, attributes or datasets")
         }
-        (K::UnknownAttribute { key }, Lang::Es) => format!(
-            "«{key}» no es un atributo de búsqueda (run_id, run_name, status, start_time, end_time…)"
-        ),
+        (K::UnknownAttribute { key }, Lang::Es) => {
+            format!("«{key}» no es un atributo de búsqueda (run_id, run_name, status, start_time, end_time…)")
+        }
         (K::UnknownAttribute { key }, Lang::En) => {
             format!("“{key}” is not a searchable attribute (run_id, run_name, status, start_time, end_time…)")
         }
-        (K::UnknownDatasetField { key }, Lang::Es) => format!("«{key}»: los datasets se buscan por name, digest o context"),
-        (K::UnknownDatasetField { key }, Lang::En) => format!("“{key}”: datasets are searched by name, digest or context"),
+        (K::UnknownDatasetField { key }, Lang::Es) => {
+            format!("«{key}»: los datasets se buscan por name, digest o context")
+        }
+        (K::UnknownDatasetField { key }, Lang::En) => {
+            format!("“{key}”: datasets are searched by name, digest or context")
+        }
         (K::EmptyKey, Lang::Es) => "falta el nombre tras el punto (metrics.f1)".into(),
         (K::EmptyKey, Lang::En) => "the name after the dot is missing (metrics.f1)".into(),
         (K::ComparatorNotAllowed { comparator, entity: e }, Lang::Es) => {
@@ -75,7 +87,9 @@ fn what(kind: &SearchErrorKind, lang: Lang) -> String {
         (K::ExpectedNumber, Lang::En) => "a number goes here (metrics compare with numbers)".into(),
         (K::ExpectedInteger, Lang::Es) => "aquí va un número entero (milisegundos)".into(),
         (K::ExpectedInteger, Lang::En) => "a whole number goes here (milliseconds)".into(),
-        (K::ExpectedString, Lang::Es) => "aquí va un texto entre comillas: params.model = 'random_forest'".into(),
+        (K::ExpectedString, Lang::Es) => {
+            "aquí va un texto entre comillas: params.model = 'random_forest'".into()
+        }
         (K::ExpectedString, Lang::En) => "a quoted string goes here: params.model = 'random_forest'".into(),
         (K::ExpectedList, Lang::Es) => "tras IN va una lista entre paréntesis: ('a', 'b')".into(),
         (K::ExpectedList, Lang::En) => "IN takes a list in parentheses: ('a', 'b')".into(),

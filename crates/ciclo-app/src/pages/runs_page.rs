@@ -35,7 +35,12 @@ fn metric_text(value: f64) -> String {
 }
 
 /// A `key → value` table.
-fn key_values(caption: Key, rows: Vec<(String, String)>, testid: &'static str, lang: RwSignal<Lang>) -> impl IntoView {
+fn key_values(
+    caption: Key,
+    rows: Vec<(String, String)>,
+    testid: &'static str,
+    lang: RwSignal<Lang>,
+) -> impl IntoView {
     view! {
         <table class="data kv" data-testid=testid>
             <caption>{move || caption.text(lang.get())}</caption>
@@ -65,7 +70,8 @@ pub fn RunPage(
     let state = use_app();
     let lang = state.lang;
     let id = run_id.clone();
-    let run = Memo::new(move |_| state.tracking.snapshot.with(|s| s.runs.iter().find(|r| r.run_id == id).cloned()));
+    let run =
+        Memo::new(move |_| state.tracking.snapshot.with(|s| s.runs.iter().find(|r| r.run_id == id).cloned()));
     let id = run_id.clone();
     let children = Memo::new(move |_| {
         state.tracking.snapshot.with(|s| {
@@ -78,9 +84,10 @@ pub fn RunPage(
     });
     let parent = Memo::new(move |_| {
         let parent_id = run.with(|r| r.as_ref().and_then(|r| r.parent().map(str::to_string)))?;
-        let name = state.tracking.snapshot.with(|s| {
-            s.runs.iter().find(|r| r.run_id == parent_id).map(|r| r.run_name.clone())
-        });
+        let name = state
+            .tracking
+            .snapshot
+            .with(|s| s.runs.iter().find(|r| r.run_id == parent_id).map(|r| r.run_name.clone()));
         Some((parent_id.clone(), name.unwrap_or(parent_id)))
     });
     let missing_id = run_id.clone();
@@ -107,7 +114,8 @@ fn run_detail(
     let status = status_text(run.status);
     let duration = run.duration_ms();
     let params: Vec<(String, String)> = run.params.clone().into_iter().collect();
-    let metrics: Vec<(String, String)> = run.metrics.iter().map(|(k, v)| (k.clone(), metric_text(*v))).collect();
+    let metrics: Vec<(String, String)> =
+        run.metrics.iter().map(|(k, v)| (k.clone(), metric_text(*v))).collect();
     let tags: Vec<(String, String)> = run.tags.clone().into_iter().collect();
     let inputs = run.inputs.clone();
     let has_children = !children.is_empty();
@@ -155,7 +163,9 @@ pub fn comparison_rows(
     let per_run: Vec<BTreeMap<String, String>> = runs.iter().map(values).collect();
     let keys: BTreeSet<&String> = per_run.iter().flat_map(|m| m.keys()).collect();
     keys.into_iter()
-        .map(|key| (key.clone(), per_run.iter().map(|m| m.get(key).cloned().unwrap_or_default()).collect::<Vec<_>>()))
+        .map(|key| {
+            (key.clone(), per_run.iter().map(|m| m.get(key).cloned().unwrap_or_default()).collect::<Vec<_>>())
+        })
         .filter(|(_, row)| !only_differences || row.iter().any(|v| Some(v) != row.first()))
         .collect()
 }
@@ -256,7 +266,10 @@ mod tests {
 
     #[test]
     fn comparison_keeps_every_key_and_can_hide_agreement() {
-        let runs = [run("a", &[("model", "forest"), ("max_depth", "5")]), run("b", &[("model", "forest"), ("C", "1")])];
+        let runs = [
+            run("a", &[("model", "forest"), ("max_depth", "5")]),
+            run("b", &[("model", "forest"), ("C", "1")]),
+        ];
         let all = comparison_rows(&runs, |r| r.params.clone(), false);
         assert_eq!(
             all,
