@@ -7,6 +7,7 @@
 //! Every visible string goes through [`i18n`]. The worker binary (`bin/worker.rs`) runs [`worker::run`];
 //! [`protocol`] defines what crosses between the two.
 
+pub mod autolog;
 pub mod charts;
 pub mod components;
 pub mod i18n;

@@ -1,18 +1,25 @@
-//! One training at a time: logs a run as RUNNING, trains in the worker, and records how it ended
-//! (FINISHED with metrics, FAILED with the error, or KILLED when cancelled).
+//! One training at a time: logs a run as RUNNING (holding its run lock, so that another tab does not take
+//! it for abandoned), trains in the worker, and records how it ended: FINISHED and autologged
+//! ([`crate::autolog`]: metrics, loss per round, fit time, curves, importances and the model), FAILED with
+//! the error, or KILLED when cancelled.
 
 use std::collections::BTreeMap;
 
 use ciclo_core::ml::{Stage, TrainConfig, TrainOutcome};
 use ciclo_core::tracking::{self, Change, DatasetInput, Run, RunStatus, DEFAULT_EXPERIMENT_ID};
+use ciclo_store::RunLock;
 use leptos::prelude::*;
 
+use crate::autolog;
 use crate::protocol::{DataSource, FromWorker, ToWorker};
 use crate::storage::Tracking;
 use crate::trainer::TrainerHandle;
 
 /// The app's version, recorded on every run as the build that trained it.
 pub const APP_BUILD: &str = env!("CARGO_PKG_VERSION");
+
+/// The tag that holds why autologging could not record everything (the run is FINISHED anyway).
+pub const AUTOLOG_ERROR_TAG: &str = "ciclo.autolog_error";
 
 /// Where the current training is.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,7 +55,8 @@ pub struct Training {
     /// The last finished outcome and its fit time in milliseconds.
     pub outcome: RwSignal<Option<(TrainOutcome, f64)>>,
     handle: StoredValue<Option<TrainerHandle>, LocalStorage>,
-    run: StoredValue<Option<Run>>,
+    /// The id of the run being trained, and its lock.
+    run: StoredValue<Option<(String, Option<RunLock>)>, LocalStorage>,
     next_job: StoredValue<u32>,
 }
 
@@ -65,7 +73,7 @@ impl Training {
             status: RwSignal::new(TrainStatus::Idle),
             outcome: RwSignal::new(None),
             handle: StoredValue::new_local(None),
-            run: StoredValue::new(None),
+            run: StoredValue::new_local(None),
             next_job: StoredValue::new(1),
         }
     }
@@ -83,7 +91,9 @@ impl Training {
             tags: BTreeMap::from([
                 ("mlflow.source.name".to_string(), "ciclo".to_string()),
                 ("mlflow.source.type".to_string(), "LOCAL".to_string()),
+                ("mlflow.autologging".to_string(), "ciclo".to_string()),
                 ("ciclo.build".to_string(), APP_BUILD.to_string()),
+                ("ciclo.seed".to_string(), config.seed.to_string()),
             ]),
             inputs: vec![dataset],
             ..Run::new(
@@ -99,23 +109,29 @@ impl Training {
             self.status.set(TrainStatus::Failed(error.to_string()));
             return;
         }
-        self.run.set_value(Some(run));
+        let lock = RunLock::hold(&run.run_id)
+            .map_err(|error| log::warn!("another tab may take this run for abandoned: {error}"))
+            .ok();
+        self.run.set_value(Some((run.run_id, lock)));
         self.status.set(TrainStatus::Starting);
 
-        let request = ToWorker::Train { job, source, config };
+        let request = ToWorker::Train { job, source: source.clone(), config: config.clone() };
         let on_event = move |event: FromWorker| match event {
             FromWorker::Ready => {}
             FromWorker::Progress { job: j, stage } if j == job => {
                 self.status.set(TrainStatus::Running(stage))
             }
             FromWorker::Done { job: j, outcome, fit_ms } if j == job => {
-                self.finish(tracking, RunStatus::Finished, |run| {
-                    run.metrics =
-                        outcome.metrics.as_pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-                    run.metrics.insert("fit_ms".to_string(), fit_ms);
-                });
-                self.outcome.set(Some((*outcome, fit_ms)));
+                let ended = self.end();
+                self.outcome.set(Some(((*outcome).clone(), fit_ms)));
                 self.status.set(TrainStatus::Done);
+                if let Some((run_id, lock)) = ended {
+                    let (source, config) = (source.clone(), config.clone());
+                    leptos::task::spawn_local(async move {
+                        autolog_run(tracking, &run_id, &source, &config, &outcome, fit_ms).await;
+                        drop(lock);
+                    });
+                }
             }
             FromWorker::Failed { job: j, error } if j == job => self.fail(tracking, error),
             FromWorker::BadMessage { error } => self.fail(tracking, error),
@@ -152,9 +168,11 @@ impl Training {
 
     /// Ends the run as FAILED with `error` in its `ciclo.error` tag.
     fn end_failed(self, tracking: Tracking, error: String) {
-        self.finish(tracking, RunStatus::Failed, |run| {
-            run.tags.insert("ciclo.error".to_string(), error);
-        });
+        if let Some((run_id, _lock)) = self.end() {
+            record_end(tracking, &run_id, RunStatus::Failed, Vec::new(), |run| {
+                run.tags.insert("ciclo.error".to_string(), error);
+            });
+        }
     }
 
     /// Stops the training at once; its run is kept as KILLED.
@@ -162,25 +180,112 @@ impl Training {
         if !self.status.get_untracked().is_busy() {
             return;
         }
-        self.finish(tracking, RunStatus::Killed, |_| {});
+        if let Some((run_id, _lock)) = self.end() {
+            record_end(tracking, &run_id, RunStatus::Killed, Vec::new(), |_| {});
+        }
         self.status.set(TrainStatus::Cancelled);
     }
 
-    /// Ends the current run with `status`, after `edit`, and lets the worker go.
-    fn finish(self, tracking: Tracking, status: RunStatus, edit: impl FnOnce(&mut Run)) {
+    /// Lets the worker go and hands over the current run's id and lock (dropping the lock releases it), or
+    /// `None` if the run has ended already.
+    fn end(self) -> Option<(String, Option<RunLock>)> {
         // Dropping the handle terminates the worker; done outside the worker's own callback's borrow.
         let handle = self.handle.try_update_value(|h| h.take()).flatten();
         if let Some(handle) = handle {
             leptos::task::spawn_local(async move { drop(handle) });
         }
-        let Some(mut run) = self.run.try_update_value(|r| r.take()).flatten() else { return };
-        run.status = status;
-        run.end_time = Some(js_sys::Date::now() as i64);
-        edit(&mut run);
-        if let Err(error) = tracking.apply(vec![Change::PutRun(run)]) {
-            log::error!("could not record the end of the run: {error}");
+        self.run.try_update_value(|r| r.take()).flatten()
+    }
+}
+
+/// Autologs a finished training (see [`crate::autolog`]) and ends its run as FINISHED, in one batch. The
+/// curves and artifacts are computed in slices with pauses between them, so the page stays responsive; if
+/// they cannot be, the run is FINISHED with its metrics and the reason in [`AUTOLOG_ERROR_TAG`].
+async fn autolog_run(
+    tracking: Tracking,
+    run_id: &str,
+    source: &DataSource,
+    config: &TrainConfig,
+    outcome: &TrainOutcome,
+    fit_ms: f64,
+) {
+    let now = js_sys::Date::now() as i64;
+    let mut changes = autolog::metric_changes(run_id, outcome, fit_ms, now);
+    changes.extend(autolog::history_changes(run_id, outcome.history(), now));
+    let failed = match artifacts(source, config, outcome).await {
+        Ok(artifacts) => {
+            changes.extend(autolog::artifact_changes(run_id, artifacts));
+            None
+        }
+        Err(error) => {
+            log::error!("autologging the artifacts failed: {error}");
+            Some(error)
+        }
+    };
+    record_end(tracking, run_id, RunStatus::Finished, changes, |run| {
+        for (key, value) in &outcome.params {
+            run.params.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+        if let Some(error) = failed {
+            run.tags.insert(AUTOLOG_ERROR_TAG.to_string(), error);
+        }
+    });
+}
+
+/// Rows scored per slice when the test rows are scored again for the curves (about 10 ms for a 100-tree
+/// forest).
+const SCORE_SLICE: usize = 128;
+
+/// The run's artifacts ([`autolog::artifacts`]), scoring its test rows again in slices.
+async fn artifacts(
+    source: &DataSource,
+    config: &TrainConfig,
+    outcome: &TrainOutcome,
+) -> Result<Vec<(String, String)>, String> {
+    let data = source.load();
+    sleep_ms(0).await;
+    let (rows, labels) = autolog::test_rows(&data, config).map_err(|e| e.to_string())?;
+    let mut probabilities = Vec::with_capacity(rows.len());
+    for slice in rows.chunks(SCORE_SLICE) {
+        probabilities.extend(autolog::score(&data, outcome, slice).map_err(|e| e.to_string())?);
+        sleep_ms(0).await;
+    }
+    let curves = autolog::curves(&labels, &probabilities).map_err(|e| e.to_string())?;
+    sleep_ms(0).await;
+    autolog::artifacts(outcome, &curves).map_err(|e| e.to_string())
+}
+
+/// Ends the run `run_id` with `status`, after `changes` (logged metrics and artifacts) and `edit`, in one
+/// batch. Reads the run as the store holds it now: another tab may have deleted it (then only its status
+/// is recorded, as a deleted run takes no new metrics) or purged it (then nothing is). If the store refuses
+/// `changes`, the run still ends, with the reason in [`AUTOLOG_ERROR_TAG`].
+fn record_end(
+    tracking: Tracking,
+    run_id: &str,
+    status: RunStatus,
+    changes: Vec<Change>,
+    edit: impl FnOnce(&mut Run),
+) {
+    let Some(Some(mut run)) = tracking.snapshot.try_with_untracked(|s| s.run(run_id).cloned()) else {
+        log::warn!("run `{run_id}` was purged before it ended");
+        return;
+    };
+    run.status = status;
+    run.end_time = Some((js_sys::Date::now() as i64).max(run.start_time));
+    // Another tab that took it for abandoned was wrong: it ended here.
+    run.tags.remove(tracking::RECOVERED_TAG);
+    edit(&mut run);
+    let logged = !changes.is_empty() && !run.is_deleted();
+    let mut batch = if logged { changes } else { Vec::new() };
+    batch.push(Change::PutRun(run.clone()));
+    let Err(error) = tracking.apply(batch) else { return };
+    if logged {
+        run.tags.insert(AUTOLOG_ERROR_TAG.to_string(), error.to_string());
+        if tracking.apply(vec![Change::PutRun(run)]).is_ok() {
+            return;
         }
     }
+    log::error!("could not record the end of the run: {error}");
 }
 
 /// How long a worker may take to load before its run fails.
@@ -200,7 +305,7 @@ async fn sleep_ms(ms: i32) {
 
 /// 16 random bytes from the browser's `crypto.getRandomValues` (for run ids only; every random draw of
 /// the models comes from a seed).
-fn random_bytes() -> [u8; 16] {
+pub(crate) fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
     if getrandom::getrandom(&mut bytes).is_err() {
         // Ids must still differ: fall back to the clock and a counter-like value.

@@ -1,0 +1,457 @@
+//! Autologging: what every finished training records besides its parameters and final metrics, as
+//! MLflow's `autolog()` does for scikit-learn and XGBoost.
+//!
+//! A finished run gets the boosting model's loss per round as metric step histories
+//! ([`TRAIN_LOSS`], [`VALIDATION_LOSS`]), its fit time ([`FIT_MS`]), and JSON artifacts at the paths
+//! below. The paths and the artifact types ([`ConfusionArtifact`], [`RocArtifact`], [`PrArtifact`],
+//! [`CalibrationArtifact`], [`FeatureImportanceArtifact`], [`ModelArtifact`]) are the contract with the pages
+//! that read them back: a page reads an artifact with `Tracking::load_artifact` and parses it with
+//! `serde_json::from_str::<RocArtifact>` and so on.
+//!
+//! Pure: no clock, no browser. The curves need the test rows' predictions, which the worker's
+//! [`TrainOutcome`] does not carry, so [`test_curves`] scores them again from the data, the split's seed and
+//! the fitted pipeline and model (a few milliseconds; the worker could send the curves instead).
+
+use ciclo_core::dataset::Dataset;
+use ciclo_core::metrics::{self, CalibrationBin, Confusion, Curves, PrPoint, RocPoint};
+use ciclo_core::ml::{self, FittedModel, Pipeline, RoundLoss, TrainConfig, TrainError, TrainOutcome};
+use ciclo_core::split::stratified_split;
+use ciclo_core::tracking::{ArtifactKind, Change, MetricPoint};
+use serde::{Deserialize, Serialize};
+
+/// The confusion matrix at the run's threshold ([`ConfusionArtifact`]).
+pub const CONFUSION_MATRIX: &str = "metrics/confusion_matrix.json";
+/// The ROC curve ([`RocArtifact`]).
+pub const ROC_CURVE: &str = "metrics/roc_curve.json";
+/// The precision–recall curve ([`PrArtifact`]).
+pub const PR_CURVE: &str = "metrics/pr_curve.json";
+/// The calibration curve ([`CalibrationArtifact`]).
+pub const CALIBRATION_CURVE: &str = "metrics/calibration_curve.json";
+/// The feature importances ([`FeatureImportanceArtifact`]).
+pub const FEATURE_IMPORTANCE: &str = "feature_importance.json";
+/// The fitted model with its preprocessing, what the registry loads ([`ModelArtifact`]).
+pub const MODEL: &str = "model/model.json";
+
+/// Every artifact path a finished run gets, in the order they are logged.
+pub const ARTIFACT_PATHS: [&str; 6] =
+    [CONFUSION_MATRIX, ROC_CURVE, PR_CURVE, CALIBRATION_CURVE, FEATURE_IMPORTANCE, MODEL];
+
+/// Metric key of boosting's training log loss, one step per round (step = round, from 1).
+pub const TRAIN_LOSS: &str = "train_log_loss";
+/// Metric key of boosting's validation log loss (when early stopping holds rows out), one step per round.
+pub const VALIDATION_LOSS: &str = "validation_log_loss";
+/// Metric key of the fit time in milliseconds, measured in the worker.
+pub const FIT_MS: &str = "fit_ms";
+
+/// The most points kept per ROC or precision–recall curve ([`metrics::thin`]): enough to draw, small to
+/// store.
+pub const CURVE_POINTS: usize = 200;
+
+/// The [`ModelArtifact::format`] of [`MODEL`].
+pub const MODEL_FORMAT: &str = "ciclo.model";
+/// The [`ModelArtifact::version`] written now.
+pub const MODEL_VERSION: u32 = 1;
+
+/// [`CONFUSION_MATRIX`]: `{"positive":"Yes","threshold":0.5,"confusion":{"tp":..,"fp":..,"tn":..,"fn_":..}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfusionArtifact {
+    /// The target value taken as positive.
+    pub positive: String,
+    /// A row is predicted positive when its probability is at least this.
+    pub threshold: f64,
+    /// The counts.
+    pub confusion: Confusion,
+}
+
+/// [`ROC_CURVE`]: `{"auc":0.84,"points":[{"fpr":0,"tpr":0,"threshold":null},..]}` (thresholds decreasing;
+/// `null` is infinity).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RocArtifact {
+    /// The area under the curve (the run's `roc_auc`).
+    pub auc: f64,
+    /// At most [`CURVE_POINTS`] points from (0, 0) to (1, 1).
+    pub points: Vec<RocPoint>,
+}
+
+/// [`PR_CURVE`]: `{"average_precision":..,"best_f1_threshold":..,"best_f1":..,"points":[{"recall":..,
+/// "precision":..,"threshold":..},..]}` (thresholds increasing, ending at recall 0 with `null`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrArtifact {
+    /// Average precision (the run's `pr_auc`).
+    pub average_precision: f64,
+    /// The threshold that maximizes F1.
+    pub best_f1_threshold: f64,
+    /// The F1 there.
+    pub best_f1: f64,
+    /// At most [`CURVE_POINTS`] points.
+    pub points: Vec<PrPoint>,
+}
+
+/// [`CALIBRATION_CURVE`]: `{"brier_score":..,"bins":[{"mean_predicted":..,"fraction_positive":..,
+/// "count":..},..]}` (ten uniform bins, empty ones left out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationArtifact {
+    /// The Brier score (the run's `brier_score`).
+    pub brier_score: f64,
+    /// The non-empty bins.
+    pub bins: Vec<CalibrationBin>,
+}
+
+/// [`FEATURE_IMPORTANCE`]: `{"features":["tenure",..],"importances":[0.12,..]}`, two lists of the same
+/// length in the pipeline's feature order (what `charts::Bar::top_importances` takes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureImportanceArtifact {
+    /// The pipeline's feature names (`Pipeline::feature_names`), one-hot columns as `column=level`.
+    pub features: Vec<String>,
+    /// `FittedModel::feature_importances`, summing to 1 (or all zeros).
+    pub importances: Vec<f64>,
+}
+
+/// [`MODEL`]: `{"format":"ciclo.model","version":1,"positive":"Yes","threshold":0.5,"pipeline":{..},
+/// "model":{"model":"forest","fitted":{..}}}`: everything needed to score new rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelArtifact {
+    /// Always [`MODEL_FORMAT`].
+    pub format: String,
+    /// [`MODEL_VERSION`] when written.
+    pub version: u32,
+    /// The target value the probabilities are for.
+    pub positive: String,
+    /// The decision threshold the run's metrics used.
+    pub threshold: f64,
+    /// The fitted preprocessing, applied before the model.
+    pub pipeline: Pipeline,
+    /// The fitted model.
+    pub model: FittedModel,
+}
+
+/// Scores the test rows of `outcome` again and returns their curves (ROC and precision–recall thinned to
+/// [`CURVE_POINTS`]). `data` and `config` must be the ones the run was trained with: the split is drawn
+/// again from the same seed, as [`ml::train`] draws it.
+///
+/// The page scores in slices ([`test_rows`], then [`score`] per slice, then [`curves`]) so that no task
+/// holds the main thread long; this is the same in one call.
+pub fn test_curves(
+    data: &Dataset,
+    config: &TrainConfig,
+    outcome: &TrainOutcome,
+) -> Result<Curves, TrainError> {
+    let (rows, labels) = test_rows(data, config)?;
+    curves(&labels, &score(data, outcome, &rows)?)
+}
+
+/// The run's test rows and their labels, drawn again as [`ml::train`] draws them.
+pub fn test_rows(data: &Dataset, config: &TrainConfig) -> Result<(Vec<usize>, Vec<bool>), TrainError> {
+    let (labels, _) = ml::labels(data, &config.target)?;
+    let split = stratified_split(&labels, config.test_fraction, config.seed)?;
+    let test_labels = split.test.iter().filter_map(|&r| labels.get(r).copied()).collect();
+    Ok((split.test, test_labels))
+}
+
+/// The fitted model's probabilities for `rows` of `data`.
+pub fn score(data: &Dataset, outcome: &TrainOutcome, rows: &[usize]) -> Result<Vec<f64>, TrainError> {
+    let (x, _) = outcome.pipeline.transform(data, rows)?;
+    outcome.model.predict_proba(&x)
+}
+
+/// The curves of the test rows' `probabilities` against their `labels`, thinned to [`CURVE_POINTS`].
+pub fn curves(labels: &[bool], probabilities: &[f64]) -> Result<Curves, TrainError> {
+    Ok(metrics::curves(labels, probabilities, CURVE_POINTS)?)
+}
+
+/// The artifacts of a finished run as `(path, JSON text)`, in [`ARTIFACT_PATHS`] order. Fails only if a
+/// value cannot be written as JSON.
+pub fn artifacts(
+    outcome: &TrainOutcome,
+    curves: &Curves,
+) -> Result<Vec<(String, String)>, serde_json::Error> {
+    let m = &outcome.metrics;
+    let model = ModelArtifact {
+        format: MODEL_FORMAT.to_string(),
+        version: MODEL_VERSION,
+        positive: outcome.positive.clone(),
+        threshold: m.threshold,
+        pipeline: outcome.pipeline.clone(),
+        model: outcome.model.clone(),
+    };
+    Ok(vec![
+        json(
+            CONFUSION_MATRIX,
+            &ConfusionArtifact {
+                positive: outcome.positive.clone(),
+                threshold: m.threshold,
+                confusion: m.confusion,
+            },
+        )?,
+        json(ROC_CURVE, &RocArtifact { auc: m.roc_auc, points: curves.roc.clone() })?,
+        json(
+            PR_CURVE,
+            &PrArtifact {
+                average_precision: m.pr_auc,
+                best_f1_threshold: curves.best_f1_threshold,
+                best_f1: curves.best_f1,
+                points: curves.pr.clone(),
+            },
+        )?,
+        json(
+            CALIBRATION_CURVE,
+            &CalibrationArtifact { brier_score: m.brier, bins: curves.calibration.clone() },
+        )?,
+        json(
+            FEATURE_IMPORTANCE,
+            &FeatureImportanceArtifact {
+                features: outcome.pipeline.feature_names().to_vec(),
+                importances: outcome.model.feature_importances(),
+            },
+        )?,
+        json(MODEL, &model)?,
+    ])
+}
+
+fn json(path: &str, value: &impl Serialize) -> Result<(String, String), serde_json::Error> {
+    Ok((path.to_string(), serde_json::to_string(value)?))
+}
+
+/// The changes that log `artifacts` (as [`artifacts`] returns them) to the run `run_id`.
+pub fn artifact_changes(run_id: &str, artifacts: Vec<(String, String)>) -> Vec<Change> {
+    artifacts
+        .into_iter()
+        .map(|(path, content)| Change::PutArtifact {
+            run_id: run_id.to_string(),
+            kind: ArtifactKind::from_path(&path).unwrap_or(ArtifactKind::Json),
+            path,
+            content,
+        })
+        .collect()
+}
+
+/// The changes that log boosting's loss per round to the run `run_id` as step histories ([`TRAIN_LOSS`],
+/// and [`VALIDATION_LOSS`] when a validation fold was held out), all at `timestamp`. Non-finite losses
+/// are left out; no change is made for an empty history (the other families).
+pub fn history_changes(run_id: &str, history: &[RoundLoss], timestamp: i64) -> Vec<Change> {
+    let points = |loss: fn(&RoundLoss) -> Option<f64>| -> Vec<MetricPoint> {
+        history
+            .iter()
+            .filter_map(|round| {
+                let value = loss(round).filter(|v| v.is_finite())?;
+                Some(MetricPoint { value, step: i64::from(round.round), timestamp })
+            })
+            .collect()
+    };
+    [(TRAIN_LOSS, points(|r| Some(r.train))), (VALIDATION_LOSS, points(|r| r.validation))]
+        .into_iter()
+        .filter(|(_, points)| !points.is_empty())
+        .map(|(key, points)| Change::LogMetric { run_id: run_id.to_string(), key: key.to_string(), points })
+        .collect()
+}
+
+/// The changes that log the run's final metrics ([`ciclo_core::metrics::BinaryMetrics::as_pairs`]) and
+/// its fit time ([`FIT_MS`]) to the run `run_id`, each as one point at step 0, as MLflow's `log_metric`
+/// does: the run's latest values and one-point histories. Non-finite values are left out.
+pub fn metric_changes(run_id: &str, outcome: &TrainOutcome, fit_ms: f64, timestamp: i64) -> Vec<Change> {
+    outcome
+        .metrics
+        .as_pairs()
+        .into_iter()
+        .chain([(FIT_MS, fit_ms)])
+        .filter(|(_, value)| value.is_finite())
+        .map(|(key, value)| Change::LogMetric {
+            run_id: run_id.to_string(),
+            key: key.to_string(),
+            points: vec![MetricPoint { value, step: 0, timestamp }],
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)] // A test reports failure by panicking.
+mod tests {
+    use super::*;
+    use ciclo_core::ml::{ModelKind, ModelParams};
+    use ciclo_core::tracking::{log_run, MemoryStore, Run, Store};
+
+    const ROWS: usize = 1200;
+
+    fn data() -> Dataset {
+        ciclo_core::telco::generate(ROWS, 7)
+    }
+
+    fn config(kind: ModelKind) -> TrainConfig {
+        let mut config = TrainConfig::for_model(ciclo_core::telco::TARGET, kind);
+        for (name, value) in [("n_estimators", "12"), ("early_stopping_rounds", "5")] {
+            // Not every family has these parameters.
+            let _ = config.params.set(name, value);
+        }
+        config
+    }
+
+    fn trained(kind: ModelKind) -> (Dataset, TrainConfig, TrainOutcome) {
+        let (data, config) = (data(), config(kind));
+        let outcome = ml::train(&data, &config, &mut |_| {}).unwrap();
+        (data, config, outcome)
+    }
+
+    /// Logs a run, then every change autologging makes for `kind`, into a memory store.
+    fn logged(kind: ModelKind) -> (MemoryStore, TrainOutcome) {
+        let (data, config, outcome) = trained(kind);
+        let mut store = MemoryStore::new();
+        let run = Run::new("r1", ciclo_core::tracking::DEFAULT_EXPERIMENT_ID, "run", 1);
+        store.apply(&log_run(&store.snapshot(), run, 1)).unwrap();
+        let curves = test_curves(&data, &config, &outcome).unwrap();
+        let mut changes = history_changes("r1", outcome.history(), 5);
+        changes.extend(metric_changes("r1", &outcome, 12.5, 5));
+        changes.extend(artifact_changes("r1", artifacts(&outcome, &curves).unwrap()));
+        store.apply(&changes).unwrap();
+        (store, outcome)
+    }
+
+    #[test]
+    fn the_rescored_test_rows_give_the_workers_metrics() {
+        for kind in [ModelKind::LogisticRegression, ModelKind::RandomForest] {
+            let (data, config, outcome) = trained(kind);
+            let curves = test_curves(&data, &config, &outcome).unwrap();
+            let (threshold, f1) = (curves.best_f1_threshold, curves.best_f1);
+            assert!(f1 >= outcome.metrics.f1 && (0.0..=1.0).contains(&threshold), "{kind:?}");
+            assert!(curves.roc.len() <= CURVE_POINTS && curves.pr.len() <= CURVE_POINTS);
+            // The area under the rescored ROC curve is the worker's `roc_auc` (trapezoids over thinned
+            // points: close, not equal).
+            let auc: f64 =
+                curves.roc.windows(2).map(|w| (w[1].fpr - w[0].fpr) * (w[1].tpr + w[0].tpr) / 2.0).sum();
+            assert!(
+                (auc - outcome.metrics.roc_auc).abs() < 0.01,
+                "{kind:?}: {auc} vs {}",
+                outcome.metrics.roc_auc
+            );
+        }
+    }
+
+    #[test]
+    fn every_artifact_is_listed_and_reads_back() {
+        let (store, outcome) = logged(ModelKind::RandomForest);
+        let run = store.snapshot().run("r1").cloned().unwrap();
+        let listed: Vec<&str> = run.artifacts.iter().map(|a| a.path.as_str()).collect();
+        let mut expected = ARTIFACT_PATHS.to_vec();
+        expected.sort_unstable();
+        assert_eq!(listed, expected);
+        assert!(run.artifacts.iter().all(|a| a.kind == ArtifactKind::Json));
+
+        let read = |path| store.artifact("r1", path).unwrap().to_string();
+        let confusion: ConfusionArtifact = serde_json::from_str(&read(CONFUSION_MATRIX)).unwrap();
+        assert_eq!(confusion.confusion, outcome.metrics.confusion);
+        assert_eq!(confusion.positive, "Yes");
+        let roc: RocArtifact = serde_json::from_str(&read(ROC_CURVE)).unwrap();
+        assert_eq!(
+            (roc.auc, roc.points.first().map(|p| (p.fpr, p.tpr))),
+            (outcome.metrics.roc_auc, Some((0.0, 0.0)))
+        );
+        assert!(roc.points.first().unwrap().threshold.is_infinite(), "null reads back as infinity");
+        let pr: PrArtifact = serde_json::from_str(&read(PR_CURVE)).unwrap();
+        assert_eq!(pr.average_precision, outcome.metrics.pr_auc);
+        let calibration: CalibrationArtifact = serde_json::from_str(&read(CALIBRATION_CURVE)).unwrap();
+        assert_eq!(calibration.bins.iter().map(|b| b.count).sum::<usize>(), outcome.n_test);
+        let importance: FeatureImportanceArtifact = serde_json::from_str(&read(FEATURE_IMPORTANCE)).unwrap();
+        assert_eq!(importance.features.len(), outcome.n_features);
+        assert_eq!(importance.importances.len(), outcome.n_features);
+        let model: ModelArtifact = serde_json::from_str(&read(MODEL)).unwrap();
+        assert_eq!((model.format.as_str(), model.version), (MODEL_FORMAT, MODEL_VERSION));
+        assert_eq!((model.model, model.pipeline), (outcome.model, outcome.pipeline));
+    }
+
+    #[test]
+    fn the_model_artifact_scores_like_the_trained_model_in_every_family() {
+        for kind in [
+            ModelKind::LogisticRegression,
+            ModelKind::DecisionTree,
+            ModelKind::RandomForest,
+            ModelKind::GradientBoosting,
+        ] {
+            let (store, outcome) = logged(kind);
+            let model: ModelArtifact = serde_json::from_str(store.artifact("r1", MODEL).unwrap()).unwrap();
+            let rows: Vec<usize> = (0..50).collect();
+            let (x, _) = model.pipeline.transform(&data(), &rows).unwrap();
+            let (x_trained, _) = outcome.pipeline.transform(&data(), &rows).unwrap();
+            assert_eq!(
+                model.model.predict_proba(&x).unwrap(),
+                outcome.model.predict_proba(&x_trained).unwrap(),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn boosting_logs_its_loss_per_round_and_the_others_log_none() {
+        let (store, outcome) = logged(ModelKind::GradientBoosting);
+        let rounds = outcome.history().len();
+        assert!(rounds > 0);
+        let train = store.metric_history("r1", TRAIN_LOSS);
+        assert_eq!(train.len(), rounds);
+        assert_eq!(train.iter().map(|p| p.step).collect::<Vec<_>>(), (1..=rounds as i64).collect::<Vec<_>>());
+        let run = store.snapshot().run("r1").cloned().unwrap();
+        assert_eq!(
+            run.metrics.get(TRAIN_LOSS),
+            train.last().map(|p| &p.value),
+            "the latest round is the run's value"
+        );
+        assert_eq!(run.metrics.get(FIT_MS), Some(&12.5));
+        assert_eq!(run.metrics.get("roc_auc"), Some(&outcome.metrics.roc_auc));
+        assert_eq!(store.metric_history("r1", "f1").len(), 1);
+        let has_validation = outcome.history().iter().any(|r| r.validation.is_some());
+        assert_eq!(store.metric_history("r1", VALIDATION_LOSS).is_empty(), !has_validation);
+
+        let (store, _) = logged(ModelKind::DecisionTree);
+        assert!(store.metric_history("r1", TRAIN_LOSS).is_empty());
+    }
+
+    #[test]
+    fn history_changes_leave_out_non_finite_losses() {
+        let history = [
+            RoundLoss { round: 1, train: 0.6, validation: Some(f64::NAN) },
+            RoundLoss { round: 2, train: f64::NAN, validation: None },
+            RoundLoss { round: 3, train: 0.4, validation: Some(0.5) },
+        ];
+        let point = |value, step| MetricPoint { value, step, timestamp: 9 };
+        assert_eq!(
+            history_changes("r", &history, 9),
+            vec![
+                Change::LogMetric {
+                    run_id: "r".into(),
+                    key: TRAIN_LOSS.into(),
+                    points: vec![point(0.6, 1), point(0.4, 3)]
+                },
+                Change::LogMetric {
+                    run_id: "r".into(),
+                    key: VALIDATION_LOSS.into(),
+                    points: vec![point(0.5, 3)]
+                },
+            ]
+        );
+        assert_eq!(history_changes("r", &[], 9), vec![]);
+    }
+
+    /// Not a check: prints the size of each artifact of a default (100-tree) forest and boosting model on
+    /// the full Telco data, for the report. `CICLO_ARTIFACT_SIZES=1 cargo test -p ciclo-app --lib sizes -- --nocapture`.
+    #[test]
+    fn sizes() {
+        if std::env::var_os("CICLO_ARTIFACT_SIZES").is_none() {
+            return;
+        }
+        let start = std::time::Instant::now();
+        let data = ciclo_core::telco::generate(7043, 42);
+        println!("generating the data: {:?}", start.elapsed());
+        for kind in [ModelKind::RandomForest, ModelKind::GradientBoosting, ModelKind::DecisionTree] {
+            let config = TrainConfig { params: ModelParams::default_for(kind), ..TrainConfig::default() };
+            let outcome = ml::train(&data, &config, &mut |_| {}).unwrap();
+            let start = std::time::Instant::now();
+            let curves = test_curves(&data, &config, &outcome).unwrap();
+            let rescoring = start.elapsed();
+
+            let start = std::time::Instant::now();
+            let written = artifacts(&outcome, &curves).unwrap();
+            println!("{kind:?} writing the artifacts: {:?}", start.elapsed());
+            for (path, content) in written {
+                println!("{kind:?} {path}: {} bytes", content.len());
+            }
+            println!("{kind:?} rescoring: {rescoring:?}");
+        }
+    }
+}
