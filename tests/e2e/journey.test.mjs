@@ -160,10 +160,15 @@ describe('a visitor whose browser prefers Spanish', () => {
     await eventually('the run back', () => runs.rows.count(), (n) => n === before);
   });
 
-  step("opens a run's detail from the table", async () => {
-    await app.page.getByTestId('run-link').first().click();
+  step("opens a run's detail from the table and sees its artifacts drawn, the tree itself included", async () => {
+    await app.page.getByTestId('run-link').filter({ hasText: /^decision-tree-/ }).first().click();
     await app.page.getByTestId('run-params').waitFor();
     assert.ok((await app.page.getByTestId('run-params').locator('tr').count()) > 3, 'parameters listed');
+    const charts = app.page.getByTestId('run-charts');
+    await charts.waitFor();
+    await eventually('six charts', () => charts.locator('svg[role="img"]').count(), (n) => n >= 6);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await app.page.screenshot({ path: `${ARTIFACTS}run-detail.png`, fullPage: true });
   });
 
   step('switches to English', async () => {

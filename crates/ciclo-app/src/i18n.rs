@@ -190,6 +190,31 @@ pub enum Key {
     RunsPages,
     RunsPrevious,
     RunsNext,
+    ChartConfusion,
+    ChartActual,
+    ChartPredicted,
+    ChartRoc,
+    ChartFpr,
+    ChartTpr,
+    ChartChance,
+    ChartPr,
+    ChartRecall,
+    ChartPrecision,
+    ChartBaseRate,
+    ChartCalibration,
+    ChartPredictedShare,
+    ChartObservedShare,
+    ChartPerfect,
+    ChartImportance,
+    ChartFeature,
+    ChartImportanceValue,
+    ChartLoss,
+    ChartRound,
+    ChartTree,
+    ChartYes,
+    ChartNo,
+    ChartRows,
+    ChartHidden,
     Footer,
     WorkerFailed,
 }
@@ -514,6 +539,106 @@ impl Key {
             Key::RunsNext => (
                 "Siguientes →",
                 "Next →",
+            ),
+            Key::ChartConfusion => (
+                "Matriz de confusión (partición de prueba)",
+                "Confusion matrix (test split)",
+            ),
+            Key::ChartActual => (
+                "Real",
+                "Actual",
+            ),
+            Key::ChartPredicted => (
+                "Predicho",
+                "Predicted",
+            ),
+            Key::ChartRoc => (
+                "Curva ROC",
+                "ROC curve",
+            ),
+            Key::ChartFpr => (
+                "Tasa de falsos positivos",
+                "False-positive rate",
+            ),
+            Key::ChartTpr => (
+                "Tasa de verdaderos positivos (recall)",
+                "True-positive rate (recall)",
+            ),
+            Key::ChartChance => (
+                "azar",
+                "chance",
+            ),
+            Key::ChartPr => (
+                "Curva precisión–recall",
+                "Precision–recall curve",
+            ),
+            Key::ChartRecall => (
+                "Recall",
+                "Recall",
+            ),
+            Key::ChartPrecision => (
+                "Precisión",
+                "Precision",
+            ),
+            Key::ChartBaseRate => (
+                "tasa base",
+                "base rate",
+            ),
+            Key::ChartCalibration => (
+                "Calibración: ¿la probabilidad predicha es la frecuencia observada?",
+                "Calibration: is the predicted probability the observed frequency?",
+            ),
+            Key::ChartPredictedShare => (
+                "Probabilidad predicha",
+                "Predicted probability",
+            ),
+            Key::ChartObservedShare => (
+                "Fracción observada",
+                "Observed fraction",
+            ),
+            Key::ChartPerfect => (
+                "calibración perfecta",
+                "perfect calibration",
+            ),
+            Key::ChartImportance => (
+                "Importancia de las variables (las 15 primeras)",
+                "Feature importance (top 15)",
+            ),
+            Key::ChartFeature => (
+                "Variable",
+                "Feature",
+            ),
+            Key::ChartImportanceValue => (
+                "Importancia",
+                "Importance",
+            ),
+            Key::ChartLoss => (
+                "Pérdida por ronda: entrenamiento y validación",
+                "Loss per round: training and validation",
+            ),
+            Key::ChartRound => (
+                "Ronda",
+                "Round",
+            ),
+            Key::ChartTree => (
+                "El árbol ajustado",
+                "The fitted tree",
+            ),
+            Key::ChartYes => (
+                "sí",
+                "yes",
+            ),
+            Key::ChartNo => (
+                "no",
+                "no",
+            ),
+            Key::ChartRows => (
+                "filas",
+                "rows",
+            ),
+            Key::ChartHidden => (
+                "Niveles más profundos ocultos",
+                "Deeper levels hidden",
             ),
             Key::Footer => (
                 "Ciclo entrena en tu navegador con Rust y WebAssembly; nada sale de tu equipo.",

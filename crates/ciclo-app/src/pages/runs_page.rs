@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ciclo_core::tracking::Run;
 use leptos::prelude::*;
 
+use crate::components::run_charts::RunCharts;
 use crate::components::runs_table::{status_text, RunsTable};
 use crate::components::teaching_note::TeachingNote;
 use crate::i18n::{self, Key, Lang};
@@ -119,6 +120,7 @@ fn run_detail(
     let tags: Vec<(String, String)> = run.tags.clone().into_iter().collect();
     let inputs = run.inputs.clone();
     let has_children = !children.is_empty();
+    let charted = run.clone();
     view! {
         <h1 id="run-title"><code>{run.run_name.clone()}</code></h1>
         <p class="facts">
@@ -147,6 +149,7 @@ fn run_detail(
                 </tbody>
             </table>
         </div>
+        <RunCharts run=charted/>
         <Show when=move || has_children>
             <h2>{move || Key::RunChildren.text(lang.get())}</h2>
             <ul class="run-links" data-testid="run-children">{run_links(children.clone())}</ul>
