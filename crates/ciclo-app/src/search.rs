@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use ciclo_core::dataset::Dataset;
 use ciclo_core::ml::{labels, Fill, ModelParams, TrainConfig, TrainError, TrainOutcome};
 use ciclo_core::split::stratified_split;
-use ciclo_core::tracking::{self, Change, DatasetInput, Run, RunStatus, DEFAULT_EXPERIMENT_ID};
+use ciclo_core::tracking::{self, Change, DatasetInput, Run, RunStatus};
 use ciclo_core::tune::{self, CombinationResult, Grid, Plan, Prepared, Unit};
 use leptos::prelude::*;
 
@@ -172,6 +172,7 @@ impl Search {
         source: DataSource,
         dataset: DatasetInput,
         spec: SearchSpec,
+        experiment_id: &str,
     ) -> Result<(), StartError> {
         if self.status.get_untracked().is_busy() {
             return Ok(());
@@ -180,7 +181,7 @@ impl Search {
         let job = self.next_job.get_value();
         self.next_job.set_value(job.wrapping_add(1));
         let now = js_sys::Date::now();
-        let parent = parent_run(&spec, &plan, dataset.clone(), now as i64);
+        let parent = parent_run(&spec, &plan, dataset.clone(), experiment_id, now as i64);
         tracking
             .apply(tracking::log_run(&tracking.snapshot.get_untracked(), parent.clone(), now as i64))
             .map_err(|e| StartError::Store(e.to_string()))?;
@@ -411,7 +412,13 @@ fn base_tags() -> BTreeMap<String, String> {
 }
 
 /// The search's parent run, RUNNING: the search's own parameters and the grid.
-fn parent_run(spec: &SearchSpec, plan: &Plan, dataset: DatasetInput, now_ms: i64) -> Run {
+fn parent_run(
+    spec: &SearchSpec,
+    plan: &Plan,
+    dataset: DatasetInput,
+    experiment_id: &str,
+    now_ms: i64,
+) -> Run {
     let kind = spec.base.kind();
     let search = if spec.random.is_some() { "random" } else { "grid" };
     let mut params: BTreeMap<String, String> = BTreeMap::from([
@@ -434,12 +441,7 @@ fn parent_run(spec: &SearchSpec, plan: &Plan, dataset: DatasetInput, now_ms: i64
         params,
         tags,
         inputs: vec![dataset],
-        ..Run::new(
-            new_run_id(),
-            DEFAULT_EXPERIMENT_ID,
-            format!("{search}-search-{}", kind.short_name()),
-            now_ms,
-        )
+        ..Run::new(new_run_id(), experiment_id, format!("{search}-search-{}", kind.short_name()), now_ms)
     }
 }
 

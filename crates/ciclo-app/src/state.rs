@@ -6,6 +6,7 @@ use std::sync::Arc;
 use ciclo_core::dataset::Dataset;
 use ciclo_core::profile::{self, ColumnProfile};
 use ciclo_core::telco;
+use ciclo_core::tracking::{LifecycleStage, DEFAULT_EXPERIMENT_ID};
 use gloo_storage::Storage;
 use leptos::prelude::*;
 
@@ -20,6 +21,8 @@ pub const BUILTIN_ROWS: usize = 7043;
 pub const BUILTIN_SEED: u64 = 42;
 /// Where the chosen language is remembered.
 const LANG_KEY: &str = "ciclo.lang";
+/// Where the chosen experiment is remembered.
+const EXPERIMENT_KEY: &str = "ciclo.experiment";
 
 /// The built-in data set and its profile, computed once.
 pub struct DataView {
@@ -60,6 +63,8 @@ pub struct AppState {
     pub training: Training,
     /// The hyperparameter search in progress or last finished.
     pub search: Search,
+    /// The experiment new runs are logged in (remembered across visits).
+    pub experiment: RwSignal<String>,
 }
 
 impl AppState {
@@ -71,6 +76,31 @@ impl AppState {
             tracking: Tracking::open(on_loaded),
             training: Training::new(),
             search: Search::new(),
+            experiment: RwSignal::new(
+                gloo_storage::LocalStorage::get::<String>(EXPERIMENT_KEY)
+                    .unwrap_or_else(|_| DEFAULT_EXPERIMENT_ID.to_string()),
+            ),
+        }
+    }
+
+    /// Logs new runs in `experiment_id` from now on, and remembers it.
+    pub fn set_experiment(&self, experiment_id: &str) {
+        self.experiment.set(experiment_id.to_string());
+        if let Err(error) = gloo_storage::LocalStorage::set(EXPERIMENT_KEY, experiment_id) {
+            log::warn!("could not remember the experiment: {error}");
+        }
+    }
+
+    /// The experiment new runs go to: the chosen one while it exists and is active, else Default.
+    pub fn current_experiment(&self) -> String {
+        let chosen = self.experiment.get_untracked();
+        let usable = self.tracking.snapshot.with_untracked(|s| {
+            s.experiment(&chosen).is_some_and(|e| e.lifecycle_stage == LifecycleStage::Active)
+        });
+        if usable {
+            chosen
+        } else {
+            DEFAULT_EXPERIMENT_ID.to_string()
         }
     }
 

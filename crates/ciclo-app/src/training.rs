@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use ciclo_core::ml::{Stage, TrainConfig, TrainOutcome};
-use ciclo_core::tracking::{self, Change, DatasetInput, Run, RunStatus, DEFAULT_EXPERIMENT_ID};
+use ciclo_core::tracking::{self, Change, DatasetInput, Run, RunStatus};
 use ciclo_store::RunLock;
 use leptos::prelude::*;
 
@@ -47,6 +47,26 @@ impl TrainStatus {
     }
 }
 
+/// Where a new run is logged, and the tags it carries besides autolog's own (a reproduction names the run
+/// it reproduces, see [`REPRODUCES_TAG`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Placement {
+    /// The experiment the run belongs to.
+    pub experiment_id: String,
+    /// Extra tags.
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Placement {
+    /// A run in experiment `experiment_id`, with no extra tag.
+    pub fn in_experiment(experiment_id: impl Into<String>) -> Placement {
+        Placement { experiment_id: experiment_id.into(), tags: BTreeMap::new() }
+    }
+}
+
+/// The tag of a run trained again from another run's parameters, seed and data: the other run's id.
+pub const REPRODUCES_TAG: &str = "ciclo.reproduces";
+
 /// The current training (cheap to copy).
 #[derive(Clone, Copy)]
 pub struct Training {
@@ -78,27 +98,36 @@ impl Training {
         }
     }
 
-    /// Starts training `config` on `source` (whose data has `digest` and `rows`), logging a run.
-    pub fn start(self, tracking: Tracking, source: DataSource, dataset: DatasetInput, config: TrainConfig) {
+    /// Starts training `config` on `source` (described by `dataset`), logging a run where `placement` says.
+    pub fn start(
+        self,
+        tracking: Tracking,
+        source: DataSource,
+        dataset: DatasetInput,
+        config: TrainConfig,
+        placement: Placement,
+    ) {
         if self.status.get_untracked().is_busy() {
             return;
         }
         let job = self.next_job.get_value();
         self.next_job.set_value(job.wrapping_add(1));
         let now = js_sys::Date::now() as i64;
+        let mut tags = BTreeMap::from([
+            ("mlflow.source.name".to_string(), "ciclo".to_string()),
+            ("mlflow.source.type".to_string(), "LOCAL".to_string()),
+            ("mlflow.autologging".to_string(), "ciclo".to_string()),
+            ("ciclo.build".to_string(), APP_BUILD.to_string()),
+            ("ciclo.seed".to_string(), config.seed.to_string()),
+        ]);
+        tags.extend(placement.tags);
         let run = Run {
             params: config.tracking_params().into_iter().collect(),
-            tags: BTreeMap::from([
-                ("mlflow.source.name".to_string(), "ciclo".to_string()),
-                ("mlflow.source.type".to_string(), "LOCAL".to_string()),
-                ("mlflow.autologging".to_string(), "ciclo".to_string()),
-                ("ciclo.build".to_string(), APP_BUILD.to_string()),
-                ("ciclo.seed".to_string(), config.seed.to_string()),
-            ]),
+            tags,
             inputs: vec![dataset],
             ..Run::new(
-                tracking::run_id_from_bytes(random_bytes()),
-                DEFAULT_EXPERIMENT_ID,
+                crate::ids::new_run_id(),
+                placement.experiment_id,
                 format!("{}-{job}", config.params.kind().name().replace('_', "-")),
                 now,
             )
@@ -301,18 +330,4 @@ async fn sleep_ms(ms: i32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// 16 random bytes from the browser's `crypto.getRandomValues` (for run ids only; every random draw of
-/// the models comes from a seed).
-pub(crate) fn random_bytes() -> [u8; 16] {
-    let mut bytes = [0u8; 16];
-    if getrandom::getrandom(&mut bytes).is_err() {
-        // Ids must still differ: fall back to the clock and a counter-like value.
-        let now = js_sys::Date::now().to_bits().to_le_bytes();
-        let noise = js_sys::Math::random().to_bits().to_le_bytes();
-        bytes[..8].copy_from_slice(&now);
-        bytes[8..].copy_from_slice(&noise);
-    }
-    bytes
 }

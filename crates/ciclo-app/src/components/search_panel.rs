@@ -93,7 +93,10 @@ pub fn SearchPanel() -> impl IntoView {
                 form_error.set(None);
                 let (source, dataset) = builtin_input(state);
                 let data = state.data.get_value();
-                if let Err(error) = search.start(state.tracking, &data.data, source, dataset, spec) {
+                let experiment = state.current_experiment();
+                if let Err(error) =
+                    search.start(state.tracking, &data.data, source, dataset, spec, &experiment)
+                {
                     start_error.set(Some(error));
                 }
             }

@@ -11,7 +11,7 @@ use crate::protocol::DataSource;
 use crate::state::{use_app, AppState, BUILTIN_ROWS, BUILTIN_SEED};
 use crate::storage::StorageStatus;
 use crate::train_form::{default_params, param_field_id, FormError, TrainForm};
-use crate::training::TrainStatus;
+use crate::training::{Placement, TrainStatus};
 
 /// One labelled text field with a one-line explanation.
 #[component]
@@ -172,7 +172,13 @@ pub fn TrainPanel() -> impl IntoView {
             Ok(config) => {
                 form_error.set(None);
                 let (source, dataset) = builtin_input(state);
-                training.start(state.tracking, source, dataset, config);
+                training.start(
+                    state.tracking,
+                    source,
+                    dataset,
+                    config,
+                    Placement::in_experiment(state.current_experiment()),
+                );
             }
             Err(error) => form_error.set(Some(error)),
         }
