@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod detail;
+pub mod experiments;
 pub mod params;
 pub mod search;
 

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod ledger;
 pub mod pages;
 pub mod protocol;
+pub mod reproduce;
 pub mod route;
 pub mod search;
 pub mod search_form;

@@ -215,7 +215,7 @@ pub struct Figure {
     pub min_width: Option<f64>,
 }
 
-/// The wrapper of every chart: a `<figure>` holding the `<svg role="img">` (its accessible name and
+/// The wrapper of every chart: a `<figure>` with the title as its visible caption, holding the `<svg role="img">` (its accessible name and
 /// `<title>` are the title), the legend under it and the hidden data table.
 pub fn figure(
     figure: Figure,
@@ -226,9 +226,11 @@ pub fn figure(
     let Figure { kind, frame, title, desc, min_width } = figure;
     let style = min_width.map(|w| format!("min-width: {}px", coord(w)));
     let name = title.clone();
+    let caption = title.clone();
     let svg_title = svg_title(title);
     view! {
         <figure class=format!("chart {kind}") data-chart=kind>
+            <figcaption class="chart-title">{caption}</figcaption>
             <div class="chart-scroll">
                 <svg
                     class="chart-svg"

@@ -1,5 +1,6 @@
 //! A run's artifacts drawn: confusion matrix, ROC, precision–recall and calibration curves, feature
-//! importances, boosting's loss per round, and a decision tree itself. Artifacts are read from the store
+//! importances, and a decision tree itself (metric histories, such as boosting's loss per round, are in
+//! [`super::metric_history`]). Artifacts are read from the store
 //! when the detail opens (they are kept apart from the run records, see `autolog.rs`).
 
 use ciclo_core::ml::FittedModel;
@@ -13,8 +14,7 @@ use crate::autolog::{
 use crate::charts::bar_chart::BarChart;
 use crate::charts::confusion_matrix::ConfusionMatrix;
 use crate::charts::curve_chart::{CurveChart, CurveKind};
-use crate::charts::data::{base_rate, Bar, CurvePoints, Series};
-use crate::charts::line_chart::LineChart;
+use crate::charts::data::{base_rate, Bar, CurvePoints};
 use crate::charts::tree_diagram::{DrawnTree, TreeDiagram};
 use crate::i18n::{Key, Lang};
 use crate::state::use_app;
@@ -29,7 +29,6 @@ struct Drawn {
     calibration: Option<CalibrationArtifact>,
     importance: Option<FeatureImportanceArtifact>,
     tree: Option<DrawnTree>,
-    losses: Vec<Series>,
 }
 
 async fn artifact<T: serde::de::DeserializeOwned>(tracking: Tracking, run_id: &str, path: &str) -> Option<T> {
@@ -53,15 +52,6 @@ async fn load(tracking: Tracking, run: Run) -> Drawn {
             drawn.tree = Some(DrawnTree::decision_tree(&fitted.tree, &pipeline));
         }
     }
-    for key in [autolog::TRAIN_LOSS, autolog::VALIDATION_LOSS] {
-        if run.metrics.contains_key(key) {
-            if let Ok(points) = tracking.load_metric_history(id, key).await {
-                if points.len() > 1 {
-                    drawn.losses.push(Series::from_steps(key, points.iter().map(|p| (p.step, p.value))));
-                }
-            }
-        }
-    }
     drawn
 }
 
@@ -70,11 +60,11 @@ fn t(key: Key, lang: Lang) -> String {
 }
 
 fn charts(drawn: Drawn, name: String, lang: Lang) -> impl IntoView {
-    let Drawn { confusion, roc, pr, calibration, importance, tree, losses } = drawn;
+    let Drawn { confusion, roc, pr, calibration, importance, tree } = drawn;
     let positive = confusion.as_ref().map(|c| c.positive.clone()).unwrap_or_else(|| "Yes".into());
     let rate = confusion.as_ref().and_then(|c| base_rate(&c.confusion));
     view! {
-        <div class="chart-grid" data-testid="run-charts">
+        <div class="run-charts" data-testid="run-charts">
             {confusion.map(|c| view! {
                 <ConfusionMatrix
                     title=t(Key::ChartConfusion, lang)
@@ -125,15 +115,6 @@ fn charts(drawn: Drawn, name: String, lang: Lang) -> impl IntoView {
                     bars=Bar::top_importances(&i.features, &i.importances, 15)
                     label_title=t(Key::ChartFeature, lang)
                     value_title=t(Key::ChartImportanceValue, lang)
-                    format=lang
-                />
-            })}
-            {(!losses.is_empty()).then(|| view! {
-                <LineChart
-                    title=t(Key::ChartLoss, lang)
-                    series=losses
-                    x_title=t(Key::ChartRound, lang)
-                    y_title="log loss"
                     format=lang
                 />
             })}

@@ -10,6 +10,8 @@ use ciclo_core::tracking::search::Query;
 use ciclo_core::tracking::{self as store, Run, RunStatus, SearchRequest, ViewType};
 use leptos::prelude::*;
 
+use crate::components::experiment_picker::choices;
+use crate::i18n::experiments::Exp;
 use crate::i18n::{self, search::search_error, Key, Lang};
 use crate::route::Page;
 use crate::state::use_app;
@@ -103,19 +105,23 @@ pub fn RunsTable() -> impl IntoView {
     let columns = RwSignal::new(default_columns());
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let action_error = RwSignal::new(None::<String>);
+    // The experiment shown; empty for all of them.
+    let experiment = RwSignal::new(String::new());
+    let experiments = Memo::new(move |_| tracking.snapshot.with(|s| choices(&s.experiments)));
 
     let query = Memo::new(move |_| {
         let order_by = match sort.get() {
             Some((key, desc)) => vec![format!("{key} {}", if desc { "DESC" } else { "ASC" })],
             None => Vec::new(),
         };
+        let experiment = experiment.get();
         let request = SearchRequest {
+            experiment_ids: if experiment.is_empty() { Vec::new() } else { vec![experiment] },
             filter: applied.get(),
             order_by,
             view: if deleted_view.get() { ViewType::DeletedOnly } else { ViewType::ActiveOnly },
             offset: offset.get(),
             max_results: PAGE_SIZE,
-            ..SearchRequest::default()
         };
         Query::compile(&request)
     });
@@ -293,6 +299,20 @@ pub fn RunsTable() -> impl IntoView {
             </form>
             {move || error_text().map(|e| view! { <p class="error" role="alert" data-testid="search-error">{e}</p> })}
             <div class="toolbar">
+                <div class="field inline">
+                    <label for="runs-experiment">{move || Exp::FilterLabel.text(lang.get())}</label>
+                    <select
+                        id="runs-experiment"
+                        prop:value=move || experiment.get()
+                        on:change=move |ev| {
+                            experiment.set(event_target_value(&ev));
+                            offset.set(0);
+                        }
+                    >
+                        <option value="">{move || Exp::AllExperiments.text(lang.get())}</option>
+                        {move || experiments.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    </select>
+                </div>
                 <div class="field inline">
                     <input
                         id="show-deleted"

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::experiment_picker::ExperimentPicker;
 use crate::components::metrics_panel::MetricsPanel;
 use crate::components::search_panel::SearchPanel;
 use crate::components::teaching_note::TeachingNote;
@@ -17,6 +18,7 @@ pub fn ExperimentsPage() -> impl IntoView {
         <section class="page" aria-labelledby="experiments-title">
             <h1 id="experiments-title">{move || Key::ExperimentsTitle.text(lang.get())}</h1>
             <TeachingNote text=Key::ExperimentsTeaching/>
+            <ExperimentPicker/>
             <div class="columns">
                 <TrainPanel/>
                 <MetricsPanel/>

@@ -3,12 +3,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ciclo_core::tracking::Run;
+use ciclo_core::tracking::{DatasetInput, Run};
 use leptos::prelude::*;
 
+use crate::components::metric_history::MetricHistory;
+use crate::components::reproduce_panel::ReproducePanel;
 use crate::components::run_charts::RunCharts;
 use crate::components::runs_table::{status_text, RunsTable};
 use crate::components::teaching_note::TeachingNote;
+use crate::i18n::detail::{self, Detail};
 use crate::i18n::{self, Key, Lang};
 use crate::route::Page;
 use crate::state::use_app;
@@ -26,12 +29,71 @@ pub fn RunsPage() -> impl IntoView {
     }
 }
 
-/// A value for a table cell: metrics with 4 decimals, as MLflow's UI shows them.
-fn metric_text(value: f64) -> String {
+/// A value for a table cell: metrics rounded to 4 decimals as MLflow's UI shows them, without trailing
+/// zeros (`34.2`, not `34.2000`).
+pub fn metric_text(value: f64) -> String {
     if value.is_finite() && value.fract() != 0.0 {
-        format!("{value:.4}")
+        let text = format!("{value:.4}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         value.to_string()
+    }
+}
+
+/// The columns of an MLflow dataset schema (`{"mlflow_colspec": [{"type": …, "name": …}]}`) as
+/// `(name, type)`; empty when the text is not one.
+pub fn schema_columns(schema: &str) -> Vec<(String, String)> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(schema) else { return Vec::new() };
+    let Some(columns) = value.get("mlflow_colspec").and_then(|c| c.as_array()) else { return Vec::new() };
+    columns
+        .iter()
+        .map(|c| {
+            let field = |k: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            (field("name"), field("type"))
+        })
+        .collect()
+}
+
+/// The entries of an MLflow dataset profile (a flat JSON object) as `(key, value)` text.
+pub fn profile_entries(profile: &str) -> Vec<(String, String)> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(profile) else {
+        return Vec::new();
+    };
+    map.into_iter()
+        .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+        .collect()
+}
+
+/// A data set input: its name, digest, rows and context, then its schema and profile on demand.
+fn dataset_view(input: DatasetInput, lang: RwSignal<Lang>) -> impl IntoView {
+    let columns = schema_columns(&input.schema);
+    let n = columns.len();
+    let profile = profile_entries(&input.profile);
+    view! {
+        <div class="dataset" data-testid="run-inputs">
+            <h2>{move || Key::RunDataset.text(lang.get())}</h2>
+            <p><strong>{input.name}</strong> " · " <code>{input.digest}</code> " · " {input.rows} " · " {input.context}</p>
+            {(!profile.is_empty()).then(|| view! {
+                <p class="hint">
+                    {move || Detail::ProfileTitle.text(lang.get())} ": "
+                    {profile.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")}
+                </p>
+            })}
+            {(n > 0).then(|| view! {
+                <details data-testid="run-schema">
+                    <summary>{move || format!("{} ({})", Detail::SchemaSummary.text(lang.get()), detail::columns(lang.get(), n))}</summary>
+                    <table class="data">
+                        <thead><tr>
+                            <th scope="col">{move || Detail::SchemaColumn.text(lang.get())}</th>
+                            <th scope="col">{move || Detail::SchemaType.text(lang.get())}</th>
+                        </tr></thead>
+                        <tbody>
+                            {columns.into_iter().map(|(name, kind)| view! { <tr><th scope="row"><code>{name}</code></th><td>{kind}</td></tr> }).collect_view()}
+                        </tbody>
+                    </table>
+                </details>
+            })}
+        </div>
     }
 }
 
@@ -121,6 +183,8 @@ fn run_detail(
     let inputs = run.inputs.clone();
     let has_children = !children.is_empty();
     let charted = run.clone();
+    let historied = run.clone();
+    let reproduced = run.clone();
     view! {
         <h1 id="run-title"><code>{run.run_name.clone()}</code></h1>
         <p class="facts">
@@ -137,19 +201,11 @@ fn run_detail(
         </div>
         <div class="columns">
             {key_values(Key::RunTags, tags, "run-tags", lang)}
-            <table class="data kv" data-testid="run-inputs">
-                <caption>{move || Key::RunDataset.text(lang.get())}</caption>
-                <tbody>
-                    {inputs
-                        .into_iter()
-                        .map(|d| view! {
-                            <tr><th scope="row">{d.name}</th><td><code>{d.digest}</code> " · " {d.rows} " · " {d.context}</td></tr>
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
+            <div>{inputs.into_iter().map(|d| dataset_view(d, lang)).collect_view()}</div>
         </div>
         <RunCharts run=charted/>
+        <MetricHistory run=historied/>
+        <ReproducePanel run=reproduced/>
         <Show when=move || has_children>
             <h2>{move || Key::RunChildren.text(lang.get())}</h2>
             <ul class="run-links" data-testid="run-children">{run_links(children.clone())}</ul>
@@ -265,6 +321,26 @@ mod tests {
             params: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             ..Run::new(id, "0", id, 0)
         }
+    }
+
+    #[test]
+    fn metrics_read_like_mlflow_without_trailing_zeros() {
+        assert_eq!(metric_text(34.2), "34.2");
+        assert_eq!(metric_text(0.84213), "0.8421");
+        assert_eq!(metric_text(0.99999), "1");
+        assert_eq!(metric_text(12.0), "12");
+        assert_eq!(metric_text(f64::NAN), "NaN");
+    }
+
+    #[test]
+    fn the_schema_and_profile_read_from_mlflow_json() {
+        let data = ciclo_core::telco::generate(20, 1);
+        let columns = schema_columns(&data.mlflow_schema_json());
+        assert_eq!(columns.len(), data.columns().len());
+        assert!(columns.iter().any(|(name, kind)| name == "tenure" && !kind.is_empty()), "{columns:?}");
+        assert!(profile_entries(&data.mlflow_profile_json()).iter().any(|(_, v)| v == "20"));
+        assert!(schema_columns("not json").is_empty());
+        assert!(profile_entries("[1]").is_empty());
     }
 
     #[test]
