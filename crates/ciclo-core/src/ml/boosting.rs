@@ -612,8 +612,9 @@ fn gradients(margins: &[f64], labels: &[bool], stats: &mut [GradStat]) -> f64 {
     loss.mean()
 }
 
-/// A fitted boosted ensemble: `P(positive | x) = σ(base_score + Σ tree leaf values)`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A fitted boosted ensemble: `P(positive | x) = σ(base_score + Σ tree leaf values)`. Serialized as flat
+/// columns per tree (see `tree/form.rs`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct FittedBoosting {
     /// The starting score: the log-odds of the training rows' positive share.
     pub base_score: f64,

@@ -297,12 +297,10 @@ impl ForestValidParams {
     }
 }
 
-/// A fitted random forest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A fitted random forest. Serialized as flat columns per tree (see `tree/form.rs`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct FittedForest {
-    /// The trees; a leaf's value is the weighted share of positive bootstrap rows in it. Serialized
-    /// compactly: three integers per node and three numbers per split.
-    #[serde(with = "super::tree::gini_form::many")]
+    /// The trees; a leaf's value is the weighted share of positive bootstrap rows in it.
     pub trees: Vec<Tree>,
     /// The number of features the forest was fitted on.
     pub n_features: usize,

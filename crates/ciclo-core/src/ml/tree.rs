@@ -36,6 +36,8 @@ use super::model::{invalid, optional_text, parse_max_features, parse_optional_u3
 use super::pipeline::{Encoding, Pipeline};
 use super::TrainError;
 
+mod form;
+
 /// A split of a [`Node`]: rows with `x[feature] <= threshold` go to `left`, the others to `right`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeSplit {
@@ -163,115 +165,6 @@ pub fn column_threshold(pipeline: &Pipeline, feature: usize, threshold: f64) -> 
 
 fn malformed(what: &str) -> TrainError {
     TrainError::Internal { message: format!("the tree is malformed: {what}") }
-}
-
-/// The compact serialized form of a Gini tree (a decision tree's, a forest's tree). A fully grown forest
-/// has some 150 000 nodes, and the plain form (every field of every [`Node`], with keys) takes 23 MB of
-/// JSON on the Telco data. In a Gini tree a node's value, impurity, weight and a split's gain follow
-/// exactly from three integers per node (distinct rows, weighted rows, weighted positive rows), and a left
-/// child is always the next node (preorder), so this form keeps only those integers and, per split, the
-/// feature, the right child and the threshold: about 5.5 times smaller. Reading it recomputes the rest
-/// with the same arithmetic as growing, so a tree reads back bit for bit.
-pub(crate) mod gini_form {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use super::{Node, NodeSplit, Tree};
-    use crate::ml::hist::{gini_node, gini_proxy, GiniStat};
-
-    /// The serialized columns.
-    #[derive(Serialize, Deserialize)]
-    struct Columns {
-        /// Per node: distinct rows, weighted rows, weighted positive rows.
-        counts: Vec<u32>,
-        /// Per split, in node order: the node, its feature, its right child.
-        splits: Vec<u32>,
-        /// Per split: the threshold.
-        thresholds: Vec<f64>,
-    }
-
-    fn stat(node: &Node) -> GiniStat {
-        // The weights are whole numbers; the value is their ratio, so the product rounds back exactly.
-        let w = node.weight as u32;
-        GiniStat { w, wy: (node.value * node.weight).round() as u32, n: node.samples }
-    }
-
-    fn columns(tree: &Tree) -> Columns {
-        let mut columns = Columns { counts: Vec::new(), splits: Vec::new(), thresholds: Vec::new() };
-        for (index, node) in tree.nodes.iter().enumerate() {
-            let s = stat(node);
-            columns.counts.extend([s.n, s.w, s.wy]);
-            if let Some(split) = &node.split {
-                columns.splits.extend([index as u32, split.feature, split.right]);
-                columns.thresholds.push(split.threshold);
-            }
-        }
-        columns
-    }
-
-    fn tree(columns: Columns) -> Result<Tree, String> {
-        let stats: Vec<GiniStat> = columns
-            .counts
-            .chunks_exact(3)
-            .filter_map(|c| match *c {
-                [n, w, wy] => Some(GiniStat { n, w, wy }),
-                _ => None,
-            })
-            .collect();
-        if !columns.counts.chunks_exact(3).remainder().is_empty() || stats.iter().any(|s| s.wy > s.w) {
-            return Err("a Gini tree's counts are malformed".to_string());
-        }
-        let mut nodes: Vec<Node> = stats.iter().map(|&s| gini_node(s, s.n)).collect();
-        if columns.splits.len() != 3 * columns.thresholds.len() {
-            return Err("a Gini tree's splits and thresholds differ in number".to_string());
-        }
-        for (split, &threshold) in columns.splits.chunks_exact(3).zip(&columns.thresholds) {
-            let &[index, feature, right] = split else { continue };
-            let index = index as usize;
-            let left = index + 1;
-            let (Some(&total), Some(&l), Some(&r)) =
-                (stats.get(index), stats.get(left), stats.get(right as usize))
-            else {
-                return Err(format!("split {index} of a Gini tree points outside it"));
-            };
-            if right as usize <= left {
-                return Err(format!("split {index} of a Gini tree has its right child before its left"));
-            }
-            let gain = gini_proxy(l) + gini_proxy(r) - gini_proxy(total);
-            if let Some(node) = nodes.get_mut(index) {
-                node.split = Some(NodeSplit { feature, threshold, left: left as u32, right, gain });
-            }
-        }
-        Ok(Tree { nodes })
-    }
-
-    /// Serializes one tree.
-    pub(crate) fn serialize<S: Serializer>(tree: &Tree, serializer: S) -> Result<S::Ok, S::Error> {
-        columns(tree).serialize(serializer)
-    }
-
-    /// Deserializes one tree.
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Tree, D::Error> {
-        tree(Columns::deserialize(deserializer)?).map_err(serde::de::Error::custom)
-    }
-
-    /// The same for a list of trees.
-    pub(crate) mod many {
-        use super::*;
-
-        /// Serializes trees.
-        pub(crate) fn serialize<S: Serializer>(trees: &[Tree], serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.collect_seq(trees.iter().map(columns))
-        }
-
-        /// Deserializes trees.
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Tree>, D::Error> {
-            Vec::<Columns>::deserialize(deserializer)?
-                .into_iter()
-                .map(tree)
-                .collect::<Result<_, _>>()
-                .map_err(serde::de::Error::custom)
-        }
-    }
 }
 
 /// Checks that `x` has `expected` columns.
@@ -657,12 +550,10 @@ impl TreeValidParams {
     }
 }
 
-/// A fitted decision tree.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A fitted decision tree. Serialized as flat columns (see `tree/form.rs`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct FittedTree {
-    /// The tree; a leaf's value is the share of positive training rows in it. Serialized compactly
-    /// (see `gini_form`).
-    #[serde(with = "gini_form")]
+    /// The tree; a leaf's value is the share of positive training rows in it.
     pub tree: Tree,
     /// The number of features the tree was fitted on.
     pub n_features: usize,
