@@ -9,8 +9,10 @@
 //!   XGBoost, browser, end to end), stopping at the first that fails, then a `N passed, N failed`
 //!   summary;
 //! - `bench`: shipped bytes and time to interactive of the release page, then the engine's fit times
-//!   natively and in the browser against scikit-learn and XGBoost (`--quick` skips the largest
-//!   data set, `--engine` skips the page);
+//!   natively and in the browser against scikit-learn and XGBoost, then the tracking measurements
+//!   (long tasks, the runs page with 10,000 runs, the report's grid in the page against
+//!   `GridSearchCV`); `--quick` skips the largest data set and reloads the runs page fewer times,
+//!   `--engine` and `--tracking` choose parts (either or both; neither means every part);
 //! - `tidy`: only the architecture checks (the core's dependency boundary and forbidden calls);
 //! - `setup`: only the tool checks and installs, browser tools included.
 //!
@@ -26,6 +28,7 @@ mod setup;
 mod static_server;
 mod test;
 mod tidy;
+mod tracking_bench;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,10 +43,12 @@ commands:
   dist    release build of the page into dist/
   test    every test layer in order: fmt, clippy, tidy, native tests, parity with scikit-learn and
           XGBoost, browser tests, end to end
-  bench [--quick] [--engine]
+  bench [--quick] [--engine] [--tracking]
           shipped bytes (raw and gzip) and time to interactive in headless Chromium, then the
-          engine's fit times natively and in the browser against scikit-learn and XGBoost;
-          --quick skips the 100x data set, --engine skips the page
+          engine's fit times natively and in the browser against scikit-learn and XGBoost, then
+          the tracking measurements (long tasks, the runs page with 10,000 runs, the report's grid
+          in the page against GridSearchCV); --quick skips the 100x data set and reloads the runs
+          page fewer times; --engine and --tracking run only those parts
   tidy    only the architecture checks of the pure core
   setup   only check and install the tools the other commands use
 ";
@@ -76,12 +81,22 @@ fn run() -> Result<ExitCode> {
             let tools = setup::ensure(&root, setup::Needs::Browser)?;
             Ok(test::run(&tools))
         }
-        ["bench", flags @ ..] if flags.iter().all(|flag| ["--quick", "--engine"].contains(flag)) => {
+        ["bench", flags @ ..]
+            if flags.iter().all(|flag| ["--quick", "--engine", "--tracking"].contains(flag)) =>
+        {
             let tools = setup::ensure(&root, setup::Needs::Browser)?;
-            if !flags.contains(&"--engine") {
+            let quick = flags.contains(&"--quick");
+            let (engine, tracking) = (flags.contains(&"--engine"), flags.contains(&"--tracking"));
+            let all = !engine && !tracking;
+            if all {
                 bench::run(&tools)?;
             }
-            engine_bench::run(&tools, flags.contains(&"--quick"))?;
+            if all || engine {
+                engine_bench::run(&tools, quick)?;
+            }
+            if all || tracking {
+                tracking_bench::run(&tools, quick)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         ["setup"] => {
