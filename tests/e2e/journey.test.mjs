@@ -62,6 +62,17 @@ describe('a visitor whose browser prefers Spanish', () => {
     assert.equal(await data.summaryRows.count(), headers.length, 'one summary row per column');
   });
 
+  step('creates an experiment for the demo, and new runs go to it', async () => {
+    await app.go('Experimentos');
+    await experiments.createExperiment('churn-demo', 'La demo del informe (§3.3)');
+    await eventually('the new experiment chosen', () => experiments.chosenExperiment(), (name) => name === 'churn-demo');
+    await app.page.getByTestId('experiment-description').filter({ hasText: 'La demo del informe' }).waitFor();
+    await experiments.createExperiment('churn-demo', '');
+    const refusal = app.page.getByTestId('experiment-error');
+    await refusal.waitFor();
+    assert.match(await refusal.textContent(), /ya hay un experimento llamado «churn-demo»/);
+  });
+
   step('trains a logistic regression and sees its metrics', async () => {
     await app.go('Experimentos');
     await experiments.trainButton.waitFor();
@@ -78,9 +89,16 @@ describe('a visitor whose browser prefers Spanish', () => {
     await app.page.screenshot({ path: `${ARTIFACTS}experiments.png`, fullPage: true });
   });
 
-  step('finds the run again after a reload', async () => {
+  step('finds the run again after a reload, in its experiment', async () => {
     await app.reload();
     await runs.waitForRuns(['FINISHED']);
+    await runs.showExperiment('Default');
+    await eventually('no run in Default', () => runs.rows.count(), (n) => n === 0);
+    await runs.showExperiment('churn-demo');
+    await eventually('the run in churn-demo', () => runs.rows.count(), (n) => n === 1);
+    await runs.showExperiment('Todos');
+    await app.go('Experimentos');
+    assert.equal(await experiments.chosenExperiment(), 'churn-demo', 'the chosen experiment is remembered');
   });
 
   step('trains a decision tree with its own parameters, each explained', async () => {
@@ -103,6 +121,19 @@ describe('a visitor whose browser prefers Spanish', () => {
     assert.ok(roc_auc >= 0.7, `the tree's ROC AUC = ${roc_auc} is at least 0.70`);
   });
 
+  step('trains gradient boosting, a third family, and logs its loss per round', async () => {
+    await experiments.chooseFamily('Familia de modelo', 'gradient boosting');
+    await experiments.fill('n_estimators', '30');
+    const auc = experiments.metric('roc_auc');
+    const previous = await auc.getAttribute('data-value');
+    await experiments.trainButton.click();
+    await eventually("the boosting's metrics", () => auc.getAttribute('data-value'), (v) => v !== null && v !== previous);
+    const { roc_auc } = await experiments.metricValues();
+    assert.ok(roc_auc >= 0.7, `the boosting's ROC AUC = ${roc_auc} is at least 0.70`);
+    await experiments.waitForRuns(['FINISHED', 'FINISHED', 'FINISHED']);
+    await app.go('Experimentos');
+  });
+
   step('runs a grid search over workers: a parent run, a child per combination, the best refitted', async () => {
     await search.start({
       summary: 'Otra búsqueda: modelo, grid, aleatoria, folds',
@@ -117,7 +148,7 @@ describe('a visitor whose browser prefers Spanish', () => {
     assert.match(progress, /^12 \/ 12 unidades/, progress);
     assert.equal(await search.rows.count(), 4, 'one ranked row per combination');
     assert.equal(await search.results.locator('tr.best').count(), 1, 'the best combination is highlighted');
-    await experiments.waitForRuns(['FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED', 'FINISHED']);
+    await experiments.waitForRuns(Array(8).fill('FINISHED'));
   });
 
   step("searches runs with MLflow's syntax and is told where a query is wrong", async () => {
@@ -127,7 +158,7 @@ describe('a visitor whose browser prefers Spanish', () => {
     await runs.searchError.waitFor();
     assert.match(await runs.searchError.textContent(), /Búsqueda, carácter 18: .*OR/);
     await runs.search('');
-    await eventually('all 7 runs', () => runs.rows.count(), (n) => n === 7);
+    await eventually('all 8 runs', () => runs.rows.count(), (n) => n === 8);
   });
 
   step('compares two runs and hides what they share', async () => {
@@ -144,8 +175,8 @@ describe('a visitor whose browser prefers Spanish', () => {
 
   step('deletes a run, finds it in the trash and restores it', async () => {
     await app.go('Runs');
-    await eventually('all 7 runs listed', () => runs.rows.count(), (n) => n === 7);
-    const before = 7;
+    await eventually('all 8 runs listed', () => runs.rows.count(), (n) => n === 8);
+    const before = 8;
     // A run without children: deleting a search's parent run deletes its children with it.
     const first = (await runs.runNames()).find((name) => name.startsWith('logistic-regression-'));
     assert.ok(first, 'the logistic regression run is listed');
@@ -167,12 +198,70 @@ describe('a visitor whose browser prefers Spanish', () => {
     const charts = app.page.getByTestId('run-charts');
     await charts.waitFor();
     await eventually('six charts', () => charts.locator('svg[role="img"]').count(), (n) => n >= 6);
+    await app.page.getByTestId('run-schema').locator('summary').click();
+    assert.equal(await app.page.getByTestId('run-schema').locator('tbody tr').count(), 21, 'the schema lists 21 columns');
     await mkdir(ARTIFACTS, { recursive: true });
     await app.page.screenshot({ path: `${ARTIFACTS}run-detail.png`, fullPage: true });
   });
 
+  step('reproduces the tree with the same seed and sees every metric identical', async () => {
+    await app.page.getByTestId('reproduce-button').click();
+    const verdict = app.page.getByTestId('reproduction-verdict').first();
+    await eventually('the reproduction finished', () => verdict.textContent(), (t) => /idénticas/.test(t), { timeout: 60_000 });
+    assert.match(await verdict.textContent(), /^métricas idénticas · (\d+) de \1 métricas idénticas$/);
+    await app.page.getByTestId('reproduction').first().getByRole('link').click();
+    await app.page.getByTestId('reproduce-verdict').waitFor();
+    const same = await app.page.getByTestId('reproduce-checks').locator('tbody tr td:last-child').allTextContents();
+    assert.ok(same.length >= 5 && same.every((t) => t.trim() === 'sí'), `every metric identical: ${same}`);
+  });
+
+  step("opens the boosting run and sees its metric history drawn", async () => {
+    await app.go('Runs');
+    await app.page.getByTestId('run-link').filter({ hasText: /^gradient-boosting-/ }).first().click();
+    const history = app.page.getByTestId('metric-history');
+    await history.waitFor();
+    await eventually('the history chart', () => history.locator('svg[role="img"]').count(), (n) => n === 1);
+    await history.getByLabel('train_log_loss').uncheck();
+    await eventually('no series, no chart', () => history.locator('svg[role="img"]').count(), (n) => n === 0);
+  });
+
+  step("starts the report's grid, cancels it, and keeps the finished child runs", async () => {
+    await app.go('Experimentos');
+    await app.page.getByTestId('report-grid-button').click();
+    // A combination is complete, and logged as a child run, once all its folds are scored: its row links the run.
+    const logged = search.rows.getByRole('link');
+    await eventually('a combination complete', () => logged.count(), (n) => n >= 1, { timeout: 120_000 });
+    await app.page.getByTestId('search-cancel').click();
+    const kept = await logged.count();
+    await app.go('Runs');
+    await runs.search("attributes.status = 'KILLED'");
+    await eventually('the parent run KILLED', () => runs.rows.count(), (n) => n === 1);
+    await runs.rows.first().getByTestId('run-link').click();
+    const children = app.page.getByTestId('run-children').locator('li');
+    await eventually('its finished children kept', () => children.count(), (n) => n >= kept);
+    await app.reload();
+    await eventually('still kept after a reload', () => children.count(), (n) => n >= kept);
+  });
+
+  step('sees a run trained in another tab appear without reloading', async () => {
+    const other = await context.newPage();
+    collectErrors(other, errors);
+    const otherApp = new App(other, pageUrl());
+    await otherApp.open('#/runs');
+    const otherRuns = new RunsPage(other);
+    await otherRuns.table.waitFor();
+    await eventually('the other tab lists runs', () => otherRuns.rows.count(), (n) => n > 0);
+    const before = await otherRuns.range.textContent();
+    await app.go('Experimentos');
+    await experiments.chooseFamily('Familia de modelo', 'regresión logística');
+    await experiments.train();
+    await eventually('the new run in the other tab', () => otherRuns.range.textContent(), (t) => t !== before);
+    await other.close();
+  });
+
   step('switches to English', async () => {
     await app.go('Experimentos');
+    await experiments.trainButton.waitFor();
     await app.chooseLanguage('English');
     await app.navLink('Experiments').waitFor();
     assert.equal((await experiments.trainButton.textContent()).trim(), 'Train logistic regression');

@@ -155,6 +155,21 @@ export class ExperimentsPage {
     await this.page.getByLabel(label, { exact: true }).first().selectOption({ label: name });
   }
 
+  /** Creates an experiment from the picker ("Nuevo experimento") and submits it. */
+  async createExperiment(name, description) {
+    const picker = this.page.getByTestId('experiment-picker');
+    const form = picker.locator('details').first();
+    if (!(await form.evaluate((d) => d.open))) await form.locator('summary').click();
+    await form.locator('#experiment-name').fill(name);
+    await form.locator('#experiment-new-description').fill(description);
+    await form.getByRole('button').click();
+  }
+
+  /** The name of the experiment new runs go to. */
+  async chosenExperiment() {
+    return this.page.locator('#experiment-select').evaluate((s) => s.selectedOptions[0]?.textContent ?? '');
+  }
+
   /** Sets a field, found by its label, to `value`. */
   async fill(label, value) {
     await this.page.getByLabel(label, { exact: true }).first().fill(value);
@@ -218,6 +233,11 @@ export class RunsPage {
   async search(filter) {
     await this.filter.fill(filter);
     await this.filter.press('Enter');
+  }
+
+  /** Shows the runs of one experiment, by name ("Todos"/"All" for every one). */
+  async showExperiment(name) {
+    await this.page.locator('#runs-experiment').selectOption({ label: name });
   }
 
   /** Ticks the checkbox of the run named `name`. */
