@@ -8,9 +8,10 @@
 //! that read them back: a page reads an artifact with `Tracking::load_artifact` and parses it with
 //! `serde_json::from_str::<RocArtifact>` and so on.
 //!
-//! Pure: no clock, no browser. The curves need the test rows' predictions, which the worker's
-//! [`TrainOutcome`] does not carry, so [`test_curves`] scores them again from the data, the split's seed and
-//! the fitted pipeline and model (a few milliseconds; the worker could send the curves instead).
+//! Pure: no clock, no browser. The heavy part, [`worker_artifacts`] (scoring the test rows again for the
+//! curves, and writing the model), runs in the training worker right after the fit, which sends the
+//! artifacts' texts with its answer; the page only turns them into [`Change`]s ([`artifact_changes`]) and
+//! applies them, so no task holds its main thread long.
 
 use ciclo_core::dataset::Dataset;
 use ciclo_core::metrics::{self, CalibrationBin, Confusion, Curves, PrPoint, RocPoint};
@@ -49,8 +50,10 @@ pub const CURVE_POINTS: usize = 200;
 
 /// The [`ModelArtifact::format`] of [`MODEL`].
 pub const MODEL_FORMAT: &str = "ciclo.model";
-/// The [`ModelArtifact::version`] written now.
-pub const MODEL_VERSION: u32 = 1;
+/// The [`ModelArtifact::version`] written now. Version 2 writes each fitted tree as a flat array over
+/// tables of splits and leaves (`ciclo_core::ml::tree`'s `form.rs` documents it); version 1, written before,
+/// wrote nested node objects and is not read (a default forest was 5.5 MB in it, 1.0 MB in version 2).
+pub const MODEL_VERSION: u32 = 2;
 
 /// [`CONFUSION_MATRIX`]: `{"positive":"Yes","threshold":0.5,"confusion":{"tp":..,"fp":..,"tn":..,"fn_":..}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,7 +110,7 @@ pub struct FeatureImportanceArtifact {
     pub importances: Vec<f64>,
 }
 
-/// [`MODEL`]: `{"format":"ciclo.model","version":1,"positive":"Yes","threshold":0.5,"pipeline":{..},
+/// [`MODEL`]: `{"format":"ciclo.model","version":2,"positive":"Yes","threshold":0.5,"pipeline":{..},
 /// "model":{"model":"forest","fitted":{..}}}`: everything needed to score new rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelArtifact {
@@ -125,12 +128,42 @@ pub struct ModelArtifact {
     pub model: FittedModel,
 }
 
+/// An artifact ready to log: its path, its kind and its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArtifactText {
+    /// Where it goes in the run's artifacts (one of [`ARTIFACT_PATHS`]).
+    pub path: String,
+    /// What it holds.
+    pub kind: ArtifactKind,
+    /// Its JSON text.
+    pub content: String,
+}
+
+/// Everything autologging needs from a finished training besides its outcome: the run's artifacts as
+/// [`artifacts`] writes them, after scoring the test rows again for the curves ([`test_curves`]). `data`
+/// and `config` must be the ones the run was trained with. The training worker calls this right after
+/// the fit (about 0.1 s for a default forest); it fails in words, and the run is then FINISHED without
+/// artifacts.
+pub fn worker_artifacts(
+    data: &Dataset,
+    config: &TrainConfig,
+    outcome: &TrainOutcome,
+) -> Result<Vec<ArtifactText>, String> {
+    let curves = test_curves(data, config, outcome).map_err(|e| e.to_string())?;
+    let written = artifacts(outcome, &curves).map_err(|e| e.to_string())?;
+    Ok(written
+        .into_iter()
+        .map(|(path, content)| ArtifactText {
+            kind: ArtifactKind::from_path(&path).unwrap_or(ArtifactKind::Json),
+            path,
+            content,
+        })
+        .collect())
+}
+
 /// Scores the test rows of `outcome` again and returns their curves (ROC and precision–recall thinned to
 /// [`CURVE_POINTS`]). `data` and `config` must be the ones the run was trained with: the split is drawn
 /// again from the same seed, as [`ml::train`] draws it.
-///
-/// The page scores in slices ([`test_rows`], then [`score`] per slice, then [`curves`]) so that no task
-/// holds the main thread long; this is the same in one call.
 pub fn test_curves(
     data: &Dataset,
     config: &TrainConfig,
@@ -141,7 +174,7 @@ pub fn test_curves(
 }
 
 /// The run's test rows and their labels, drawn again as [`ml::train`] draws them.
-pub fn test_rows(data: &Dataset, config: &TrainConfig) -> Result<(Vec<usize>, Vec<bool>), TrainError> {
+fn test_rows(data: &Dataset, config: &TrainConfig) -> Result<(Vec<usize>, Vec<bool>), TrainError> {
     let (labels, _) = ml::labels(data, &config.target)?;
     let split = stratified_split(&labels, config.test_fraction, config.seed)?;
     let test_labels = split.test.iter().filter_map(|&r| labels.get(r).copied()).collect();
@@ -149,13 +182,13 @@ pub fn test_rows(data: &Dataset, config: &TrainConfig) -> Result<(Vec<usize>, Ve
 }
 
 /// The fitted model's probabilities for `rows` of `data`.
-pub fn score(data: &Dataset, outcome: &TrainOutcome, rows: &[usize]) -> Result<Vec<f64>, TrainError> {
+fn score(data: &Dataset, outcome: &TrainOutcome, rows: &[usize]) -> Result<Vec<f64>, TrainError> {
     let (x, _) = outcome.pipeline.transform(data, rows)?;
     outcome.model.predict_proba(&x)
 }
 
 /// The curves of the test rows' `probabilities` against their `labels`, thinned to [`CURVE_POINTS`].
-pub fn curves(labels: &[bool], probabilities: &[f64]) -> Result<Curves, TrainError> {
+fn curves(labels: &[bool], probabilities: &[f64]) -> Result<Curves, TrainError> {
     Ok(metrics::curves(labels, probabilities, CURVE_POINTS)?)
 }
 
@@ -212,13 +245,13 @@ fn json(path: &str, value: &impl Serialize) -> Result<(String, String), serde_js
     Ok((path.to_string(), serde_json::to_string(value)?))
 }
 
-/// The changes that log `artifacts` (as [`artifacts`] returns them) to the run `run_id`.
-pub fn artifact_changes(run_id: &str, artifacts: Vec<(String, String)>) -> Vec<Change> {
+/// The changes that log `artifacts` (as [`worker_artifacts`] returns them) to the run `run_id`.
+pub fn artifact_changes(run_id: &str, artifacts: Vec<ArtifactText>) -> Vec<Change> {
     artifacts
         .into_iter()
-        .map(|(path, content)| Change::PutArtifact {
+        .map(|ArtifactText { path, kind, content }| Change::PutArtifact {
             run_id: run_id.to_string(),
-            kind: ArtifactKind::from_path(&path).unwrap_or(ArtifactKind::Json),
+            kind,
             path,
             content,
         })
@@ -297,10 +330,9 @@ mod tests {
         let mut store = MemoryStore::new();
         let run = Run::new("r1", ciclo_core::tracking::DEFAULT_EXPERIMENT_ID, "run", 1);
         store.apply(&log_run(&store.snapshot(), run, 1)).unwrap();
-        let curves = test_curves(&data, &config, &outcome).unwrap();
         let mut changes = history_changes("r1", outcome.history(), 5);
         changes.extend(metric_changes("r1", &outcome, 12.5, 5));
-        changes.extend(artifact_changes("r1", artifacts(&outcome, &curves).unwrap()));
+        changes.extend(artifact_changes("r1", worker_artifacts(&data, &config, &outcome).unwrap()));
         store.apply(&changes).unwrap();
         (store, outcome)
     }

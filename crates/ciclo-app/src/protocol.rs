@@ -1,12 +1,15 @@
 //! The messages between the page and its training Web Worker, as JSON text.
 //!
-//! JSON rather than a binary codec: the messages are small (the fitted model and its metrics), they are
-//! readable in DevTools, and a field added later does not break an older page reading a newer worker.
+//! JSON rather than a binary codec: the messages are small (the fitted model and its metrics, and a
+//! training's artifacts: 1 MB for a default forest), they are readable in DevTools, and a field added later
+//! does not break an older page reading a newer worker.
 
 use ciclo_core::dataset::Dataset;
 use ciclo_core::ml::{ModelKind, ModelParams, Stage, TrainConfig, TrainError, TrainOutcome};
 use ciclo_core::tune::{self, FoldData, Prepared, UnitResult};
 use serde::{Deserialize, Serialize};
+
+use crate::autolog::{self, ArtifactText};
 
 /// Where the worker gets its data from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +44,11 @@ pub enum ToWorker {
         source: DataSource,
         /// What to train and how.
         config: TrainConfig,
+        /// Whether to compute the run's artifacts too ([`autolog::worker_artifacts`]), in the worker, so
+        /// that the page only stores them: a training does; a search's refit, which logs only metrics on
+        /// its parent run, does not.
+        #[serde(default)]
+        autolog: bool,
     },
     /// Take part in a hyperparameter search: keep the data, the prepared folds and the base parameters
     /// for the [`ToWorker::Unit`]s that follow.
@@ -92,8 +100,12 @@ pub enum FromWorker {
         job: u32,
         /// What was trained and measured.
         outcome: Box<TrainOutcome>,
-        /// Milliseconds spent fitting and evaluating (the data's generation excluded).
+        /// Milliseconds spent fitting and evaluating (the data's generation and the artifacts excluded).
         fit_ms: f64,
+        /// The run's artifacts when the training asked for them: their texts, or why they could not be
+        /// written.
+        #[serde(default)]
+        artifacts: Option<Result<Vec<ArtifactText>, String>>,
     },
     /// A job failed; the text is the core's error message.
     Failed {
@@ -187,14 +199,17 @@ impl WorkerState {
             Err(error) => return send(FromWorker::BadMessage { error: error.to_string() }),
         };
         match request {
-            ToWorker::Train { job, source, config } => {
+            ToWorker::Train { job, source, config, autolog } => {
                 let data = source.load();
                 let start = now_ms();
                 let mut progress = |stage| send(FromWorker::Progress { job, stage });
                 let result = ciclo_core::ml::train(&data, &config, &mut progress);
                 let fit_ms = now_ms() - start;
                 send(match result {
-                    Ok(outcome) => FromWorker::Done { job, outcome: Box::new(outcome), fit_ms },
+                    Ok(outcome) => {
+                        let artifacts = autolog.then(|| autolog::worker_artifacts(&data, &config, &outcome));
+                        FromWorker::Done { job, outcome: Box::new(outcome), fit_ms, artifacts }
+                    }
                     Err(error) => FromWorker::Failed { job, error: error.to_string() },
                 });
             }
@@ -233,19 +248,58 @@ mod tests {
         sent
     }
 
+    fn train(job: u32, kind: ModelKind, autolog: bool) -> ToWorker {
+        let mut config = TrainConfig { seed: 1, ..TrainConfig::for_model(ciclo_core::telco::TARGET, kind) };
+        // Not every family has it.
+        let _ = config.params.set("n_estimators", "10");
+        ToWorker::Train { job, source: DataSource::Synthetic { rows: 600, seed: 1 }, config, autolog }
+    }
+
     #[test]
     fn a_training_reports_its_stages_then_its_outcome() {
-        let request = ToWorker::Train {
-            job: 7,
-            source: DataSource::Synthetic { rows: 600, seed: 1 },
-            config: TrainConfig { seed: 1, ..TrainConfig::new(ciclo_core::telco::TARGET) },
-        };
-        let answers = run(&serde_json::to_string(&request).unwrap());
+        let answers = run(&serde_json::to_string(&train(7, ModelKind::LogisticRegression, false)).unwrap());
         assert!(matches!(answers.first(), Some(FromWorker::Progress { job: 7, .. })));
         match answers.last() {
-            Some(FromWorker::Done { job: 7, outcome, .. }) => assert!(outcome.metrics.roc_auc > 0.6),
-            other => panic!("expected Done, got {other:?}"),
+            Some(FromWorker::Done { job: 7, outcome, artifacts: None, .. }) => {
+                assert!(outcome.metrics.roc_auc > 0.6)
+            }
+            other => panic!("expected Done without artifacts, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_autologged_training_brings_its_artifacts_from_the_worker() {
+        for kind in ModelKind::ALL {
+            let request = train(3, kind, true);
+            let answers = run(&serde_json::to_string(&request).unwrap());
+            let Some(FromWorker::Done { outcome, artifacts: Some(Ok(artifacts)), .. }) = answers.last()
+            else {
+                panic!("{kind:?}: expected Done with artifacts, got {:?}", answers.last());
+            };
+            // The answer crosses to the page as JSON and reads back whole.
+            let answer = answers.last().unwrap();
+            let text = serde_json::to_string(answer).unwrap();
+            assert_eq!(&serde_json::from_str::<FromWorker>(&text).unwrap(), answer, "{kind:?}");
+            // The same artifacts as computed on the page side from the same data, config and outcome.
+            let ToWorker::Train { source, config, .. } = &request else { unreachable!() };
+            let expected = autolog::worker_artifacts(&source.load(), config, outcome).unwrap();
+            assert_eq!(artifacts, &expected, "{kind:?}");
+            let paths: Vec<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+            assert_eq!(paths, autolog::ARTIFACT_PATHS.to_vec());
+            let model = artifacts.iter().find(|a| a.path == autolog::MODEL).unwrap();
+            let model: autolog::ModelArtifact = serde_json::from_str(&model.content).unwrap();
+            assert_eq!((model.version, &model.model), (autolog::MODEL_VERSION, &outcome.model));
+        }
+    }
+
+    #[test]
+    fn an_older_train_message_still_reads() {
+        // A page from before autolog moved to the worker sends no `autolog`; its worker answers without
+        // artifacts.
+        let text = serde_json::to_string(&train(1, ModelKind::DecisionTree, false)).unwrap();
+        let old = text.replace(",\"autolog\":false", "");
+        assert_ne!(old, text);
+        assert_eq!(serde_json::from_str::<ToWorker>(&old).unwrap(), train(1, ModelKind::DecisionTree, false));
     }
 
     #[test]

@@ -313,7 +313,8 @@ impl Search {
         }
     }
 
-    /// Sends the best combination to the first worker as an ordinary training on the same split.
+    /// Sends the best combination to the first worker as an ordinary training on the same split. It asks
+    /// for no artifacts: the refit's outcome goes on the parent run as metrics only ([`Search::finish`]).
     fn refit_best(self) {
         let sent = self.with_session(|s| {
             let best = s.ledger.summary().into_iter().next()?;
@@ -326,7 +327,7 @@ impl Search {
                 params,
             };
             let worker = s.workers.first()?;
-            worker.send(ToWorker::Train { job: s.job, source: s.source.clone(), config });
+            worker.send(ToWorker::Train { job: s.job, source: s.source.clone(), config, autolog: false });
             Some(())
         });
         match sent.flatten() {

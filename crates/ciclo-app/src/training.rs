@@ -1,7 +1,8 @@
 //! One training at a time: logs a run as RUNNING (holding its run lock, so that another tab does not take
 //! it for abandoned), trains in the worker, and records how it ended: FINISHED and autologged
 //! ([`crate::autolog`]: metrics, loss per round, fit time, curves, importances and the model), FAILED with
-//! the error, or KILLED when cancelled.
+//! the error, or KILLED when cancelled. The worker computes the artifacts after the fit and sends them
+//! with its outcome; the page only logs them.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +11,7 @@ use ciclo_core::tracking::{self, Change, DatasetInput, Run, RunStatus};
 use ciclo_store::RunLock;
 use leptos::prelude::*;
 
-use crate::autolog;
+use crate::autolog::{self, ArtifactText};
 use crate::protocol::{DataSource, FromWorker, ToWorker};
 use crate::storage::Tracking;
 use crate::trainer::TrainerHandle;
@@ -144,23 +145,19 @@ impl Training {
         self.run.set_value(Some((run.run_id, lock)));
         self.status.set(TrainStatus::Starting);
 
-        let request = ToWorker::Train { job, source: source.clone(), config: config.clone() };
+        let request = ToWorker::Train { job, source, config, autolog: true };
         let on_event = move |event: FromWorker| match event {
             FromWorker::Ready => {}
             FromWorker::Progress { job: j, stage } if j == job => {
                 self.status.set(TrainStatus::Running(stage))
             }
-            FromWorker::Done { job: j, outcome, fit_ms } if j == job => {
-                let ended = self.end();
-                self.outcome.set(Some(((*outcome).clone(), fit_ms)));
-                self.status.set(TrainStatus::Done);
-                if let Some((run_id, lock)) = ended {
-                    let (source, config) = (source.clone(), config.clone());
-                    leptos::task::spawn_local(async move {
-                        autolog_run(tracking, &run_id, &source, &config, &outcome, fit_ms).await;
-                        drop(lock);
-                    });
+            FromWorker::Done { job: j, outcome, fit_ms, artifacts } if j == job => {
+                if let Some((run_id, _lock)) = self.end() {
+                    let artifacts = artifacts.unwrap_or_else(|| Err(NO_ARTIFACTS.to_string()));
+                    autolog_run(tracking, &run_id, &outcome, fit_ms, artifacts);
                 }
+                self.outcome.set(Some((*outcome, fit_ms)));
+                self.status.set(TrainStatus::Done);
             }
             FromWorker::Failed { job: j, error } if j == job => self.fail(tracking, error),
             FromWorker::BadMessage { error } => self.fail(tracking, error),
@@ -227,21 +224,23 @@ impl Training {
     }
 }
 
-/// Autologs a finished training (see [`crate::autolog`]) and ends its run as FINISHED, in one batch. The
-/// curves and artifacts are computed in slices with pauses between them, so the page stays responsive; if
-/// they cannot be, the run is FINISHED with its metrics and the reason in [`AUTOLOG_ERROR_TAG`].
-async fn autolog_run(
+/// The run's autolog error when the worker sent no artifacts (a worker from an older build).
+const NO_ARTIFACTS: &str = "the training worker sent no artifacts";
+
+/// Autologs a finished training (see [`crate::autolog`]) with the `artifacts` the worker wrote, and ends its
+/// run as FINISHED, in one batch. If the worker could not write them, the run is FINISHED with its metrics
+/// and the reason in [`AUTOLOG_ERROR_TAG`].
+fn autolog_run(
     tracking: Tracking,
     run_id: &str,
-    source: &DataSource,
-    config: &TrainConfig,
     outcome: &TrainOutcome,
     fit_ms: f64,
+    artifacts: Result<Vec<ArtifactText>, String>,
 ) {
     let now = js_sys::Date::now() as i64;
     let mut changes = autolog::metric_changes(run_id, outcome, fit_ms, now);
     changes.extend(autolog::history_changes(run_id, outcome.history(), now));
-    let failed = match artifacts(source, config, outcome).await {
+    let failed = match artifacts {
         Ok(artifacts) => {
             changes.extend(autolog::artifact_changes(run_id, artifacts));
             None
@@ -259,29 +258,6 @@ async fn autolog_run(
             run.tags.insert(AUTOLOG_ERROR_TAG.to_string(), error);
         }
     });
-}
-
-/// Rows scored per slice when the test rows are scored again for the curves (about 10 ms for a 100-tree
-/// forest).
-const SCORE_SLICE: usize = 128;
-
-/// The run's artifacts ([`autolog::artifacts`]), scoring its test rows again in slices.
-async fn artifacts(
-    source: &DataSource,
-    config: &TrainConfig,
-    outcome: &TrainOutcome,
-) -> Result<Vec<(String, String)>, String> {
-    let data = source.load();
-    sleep_ms(0).await;
-    let (rows, labels) = autolog::test_rows(&data, config).map_err(|e| e.to_string())?;
-    let mut probabilities = Vec::with_capacity(rows.len());
-    for slice in rows.chunks(SCORE_SLICE) {
-        probabilities.extend(autolog::score(&data, outcome, slice).map_err(|e| e.to_string())?);
-        sleep_ms(0).await;
-    }
-    let curves = autolog::curves(&labels, &probabilities).map_err(|e| e.to_string())?;
-    sleep_ms(0).await;
-    autolog::artifacts(outcome, &curves).map_err(|e| e.to_string())
 }
 
 /// Ends the run `run_id` with `status`, after `changes` (logged metrics and artifacts) and `edit`, in one
