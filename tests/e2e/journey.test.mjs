@@ -161,16 +161,26 @@ describe('a visitor whose browser prefers Spanish', () => {
     await eventually('all 8 runs', () => runs.rows.count(), (n) => n === 8);
   });
 
-  step('compares two runs and hides what they share', async () => {
+  step("compares the search's child runs, hides what they share, and sees them charted", async () => {
+    await runs.search("params.model = 'decision_tree' and metrics.cv_f1_mean > 0");
+    await eventually('the 4 child runs', () => runs.rows.count(), (n) => n === 4);
     const names = await runs.runNames();
-    await runs.select(names[0]);
-    await runs.select(names[1]);
+    for (const name of names) await runs.select(name);
     await app.page.getByTestId('compare-link').click();
     const rows = app.page.getByTestId('compare-params').getByTestId('compare-row');
     await rows.first().waitFor();
     const all = await rows.count();
     await app.page.getByLabel('Solo diferencias').check();
     await eventually('fewer rows with only differences', () => rows.count(), (n) => n < all && n > 0);
+    const charts = app.page.getByTestId('compare-charts');
+    await eventually('parallel coordinates and a scatter', () => charts.locator('svg[role="img"]').count(), (n) => n === 2);
+    assert.equal(await app.page.locator('#compare-metric').inputValue(), 'cv_f1_mean');
+    await app.page.locator('#compare-param').selectOption('min_samples_split');
+    await charts.getByRole('img', { name: 'cv_f1_mean según min_samples_split' }).waitFor();
+    assert.equal(await charts.locator('.chart-highlight').count() > 0, true, 'the best run is highlighted');
+    await app.page.screenshot({ path: `${ARTIFACTS}compare.png`, fullPage: true });
+    await app.go('Runs');
+    await runs.search('');
   });
 
   step('deletes a run, finds it in the trash and restores it', async () => {

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod compare;
 pub mod detail;
 pub mod experiments;
 pub mod params;

@@ -1,5 +1,6 @@
 //! One component per section of the page.
 
+pub mod compare_page;
 pub mod data_page;
 pub mod experiments_page;
 pub mod planned_page;

@@ -6,10 +6,11 @@ use crate::components::lang_switch::LangSwitch;
 use crate::components::nav::Nav;
 use crate::components::storage_warning::StorageWarning;
 use crate::i18n::Key;
+use crate::pages::compare_page::ComparePage;
 use crate::pages::data_page::DataPage;
 use crate::pages::experiments_page::ExperimentsPage;
 use crate::pages::planned_page::PlannedPage;
-use crate::pages::runs_page::{ComparePage, RunPage, RunsPage};
+use crate::pages::runs_page::{RunPage, RunsPage};
 use crate::route::{Page, Route};
 use crate::state::AppState;
 

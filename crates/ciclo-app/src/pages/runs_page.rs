@@ -1,7 +1,5 @@
-//! The runs section: the table of every run (search, sort, pages), one run's detail, and runs compared
-//! side by side.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! The runs section: the table of every run (search, sort, pages) and one run's detail (runs compared
+//! side by side are in [`super::compare_page`]).
 
 use ciclo_core::tracking::{DatasetInput, Run};
 use leptos::prelude::*;
@@ -213,115 +211,9 @@ fn run_detail(
     }
 }
 
-/// The rows of a comparison: every key any of the runs has, with each run's value (empty when absent).
-pub fn comparison_rows(
-    runs: &[Run],
-    values: impl Fn(&Run) -> BTreeMap<String, String>,
-    only_differences: bool,
-) -> Vec<(String, Vec<String>)> {
-    let per_run: Vec<BTreeMap<String, String>> = runs.iter().map(values).collect();
-    let keys: BTreeSet<&String> = per_run.iter().flat_map(|m| m.keys()).collect();
-    keys.into_iter()
-        .map(|key| {
-            (key.clone(), per_run.iter().map(|m| m.get(key).cloned().unwrap_or_default()).collect::<Vec<_>>())
-        })
-        .filter(|(_, row)| !only_differences || row.iter().any(|v| Some(v) != row.first()))
-        .collect()
-}
-
-/// Runs side by side: parameters and metrics, with a switch that hides the rows where they all agree.
-#[component]
-pub fn ComparePage(
-    /// The runs' ids.
-    run_ids: Vec<String>,
-) -> impl IntoView {
-    let state = use_app();
-    let lang = state.lang;
-    let only_differences = RwSignal::new(false);
-    let ids = run_ids.clone();
-    let runs = Memo::new(move |_| {
-        state.tracking.snapshot.with(|s| {
-            ids.iter().filter_map(|id| s.runs.iter().find(|r| &r.run_id == id).cloned()).collect::<Vec<_>>()
-        })
-    });
-    let table = move |caption: Key, testid: &'static str, params: bool| {
-        let runs = runs.get();
-        let rows = comparison_rows(
-            &runs,
-            |r| {
-                if params {
-                    r.params.clone()
-                } else {
-                    r.metrics.iter().map(|(k, v)| (k.clone(), metric_text(*v))).collect()
-                }
-            },
-            only_differences.get(),
-        );
-        view! {
-            <table class="data compare" data-testid=testid>
-                <caption>{move || caption.text(lang.get())}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col"></th>
-                        {runs.iter().map(|r| view! { <th scope="col"><a href=Page::Run(r.run_id.clone()).href()>{r.run_name.clone()}</a></th> }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|(key, values)| {
-                            let differs = values.iter().any(|v| Some(v) != values.first());
-                            view! {
-                                <tr class:differs=differs data-testid="compare-row">
-                                    <th scope="row"><code>{key}</code></th>
-                                    {values.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        }
-    };
-    view! {
-        <section class="page" aria-labelledby="compare-title">
-            <p><a href=Page::Section(crate::route::Route::Runs).href()>{move || Key::BackToRuns.text(lang.get())}</a></p>
-            <h1 id="compare-title">{move || Key::CompareTitle.text(lang.get())}</h1>
-            <TeachingNote text=Key::CompareTeaching/>
-            <Show
-                when=move || runs.with(|r| r.len() >= 2)
-                fallback=move || view! { <p class="notice" role="status">{move || Key::CompareNeedTwo.text(lang.get())}</p> }
-            >
-                <div class="field inline">
-                    <input
-                        id="only-differences"
-                        type="checkbox"
-                        role="switch"
-                        prop:checked=move || only_differences.get()
-                        on:change=move |ev| only_differences.set(event_target_checked(&ev))
-                    />
-                    <label for="only-differences">{move || Key::CompareOnlyDifferences.text(lang.get())}</label>
-                </div>
-                <div class="table-scroll">{move || table(Key::RunParams, "compare-params", true)}</div>
-                <div class="table-scroll">{move || table(Key::RunMetrics, "compare-metrics", false)}</div>
-            </Show>
-        </section>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ciclo_core::tracking::RunStatus;
-
-    fn run(id: &str, params: &[(&str, &str)]) -> Run {
-        Run {
-            status: RunStatus::Finished,
-            end_time: Some(1),
-            params: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            ..Run::new(id, "0", id, 0)
-        }
-    }
 
     #[test]
     fn metrics_read_like_mlflow_without_trailing_zeros() {
@@ -341,24 +233,5 @@ mod tests {
         assert!(profile_entries(&data.mlflow_profile_json()).iter().any(|(_, v)| v == "20"));
         assert!(schema_columns("not json").is_empty());
         assert!(profile_entries("[1]").is_empty());
-    }
-
-    #[test]
-    fn comparison_keeps_every_key_and_can_hide_agreement() {
-        let runs = [
-            run("a", &[("model", "forest"), ("max_depth", "5")]),
-            run("b", &[("model", "forest"), ("C", "1")]),
-        ];
-        let all = comparison_rows(&runs, |r| r.params.clone(), false);
-        assert_eq!(
-            all,
-            vec![
-                ("C".to_string(), vec!["".to_string(), "1".to_string()]),
-                ("max_depth".to_string(), vec!["5".to_string(), "".to_string()]),
-                ("model".to_string(), vec!["forest".to_string(), "forest".to_string()]),
-            ]
-        );
-        let differences = comparison_rows(&runs, |r| r.params.clone(), true);
-        assert_eq!(differences.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), vec!["C", "max_depth"]);
     }
 }
