@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod ml;
 pub mod num;
 pub mod profile;
+pub mod registry;
 pub mod rng;
 pub mod split;
 pub mod telco;
