@@ -19,6 +19,7 @@ pub mod num;
 pub mod profile;
 pub mod registry;
 pub mod rng;
+pub mod serving;
 pub mod split;
 pub mod telco;
 pub mod tracking;

@@ -1,0 +1,95 @@
+//! A logged model as the runs keep it (`model/model.json`): the fitted pipeline and model, the positive
+//! class and the threshold, everything needed to score new rows.
+
+use serde::{Deserialize, Serialize};
+
+use super::signature::Signature;
+use crate::dataset::Dataset;
+use crate::ml::{FittedModel, Pipeline, TrainError, TransformReport};
+
+/// The `format` of a logged model.
+pub const MODEL_FORMAT: &str = "ciclo.model";
+/// The version of the layout written today. Version 1 stored trees as nested nodes; version 2 as flat
+/// arrays. Both read.
+pub const MODEL_VERSION: u32 = 2;
+
+/// `{"format":"ciclo.model","version":2,"positive":"Yes","threshold":0.5,"pipeline":{..},"model":{..}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoggedModel {
+    /// Always [`MODEL_FORMAT`].
+    pub format: String,
+    /// [`MODEL_VERSION`] when written.
+    pub version: u32,
+    /// The target value the probabilities are for.
+    pub positive: String,
+    /// A row is predicted positive when its probability is at least this.
+    pub threshold: f64,
+    /// The fitted preprocessing, applied before the model.
+    pub pipeline: Pipeline,
+    /// The fitted model.
+    pub model: FittedModel,
+}
+
+/// Why a logged model cannot be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelLoadError {
+    /// Not the JSON of a logged model.
+    #[error("the model file cannot be read: {0}")]
+    Json(String),
+    /// Another format.
+    #[error("the model file's format is `{0}`, not ciclo.model")]
+    Format(String),
+    /// A newer layout than this page reads.
+    #[error("the model file is version {0}; this page reads up to version 2: reload the page")]
+    TooNew(u32),
+}
+
+/// One row's prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    /// The probability of the positive class.
+    pub probability: f64,
+    /// The predicted class: the positive value when the probability reaches the threshold, else `not
+    /// <positive>` written as the training data wrote the other class when it is known.
+    pub prediction: String,
+}
+
+impl LoggedModel {
+    /// Reads a logged model's JSON.
+    pub fn from_json(text: &str) -> Result<LoggedModel, ModelLoadError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ModelLoadError::Json(e.to_string()))?;
+        let format = value.get("format").and_then(|f| f.as_str()).unwrap_or_default();
+        if format != MODEL_FORMAT {
+            return Err(ModelLoadError::Format(format.to_string()));
+        }
+        let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
+        if version > u64::from(MODEL_VERSION) {
+            return Err(ModelLoadError::TooNew(u32::try_from(version).unwrap_or(u32::MAX)));
+        }
+        serde_json::from_value(value).map_err(|e| ModelLoadError::Json(e.to_string()))
+    }
+
+    /// The model's signature.
+    pub fn signature(&self) -> Signature {
+        Signature::new(&self.pipeline, &self.positive)
+    }
+
+    /// The probability of the positive class for `rows` of `data` (which must have the signature's
+    /// columns with their kinds: see [`super::conform`]), and what preprocessing filled or ignored.
+    pub fn predict_proba(
+        &self,
+        data: &Dataset,
+        rows: &[usize],
+    ) -> Result<(Vec<f64>, TransformReport), TrainError> {
+        let (x, report) = self.pipeline.transform(data, rows)?;
+        Ok((self.model.predict_proba(&x)?, report))
+    }
+
+    /// The prediction of each probability, with `negative` as the other class's name.
+    pub fn label(&self, probability: f64, negative: &str) -> Prediction {
+        let prediction =
+            if probability >= self.threshold { self.positive.clone() } else { negative.to_string() };
+        Prediction { probability, prediction }
+    }
+}
