@@ -147,8 +147,7 @@ fn a_csv_of_codes_is_conformed_and_a_text_number_column_is_refused() {
     );
 
     let numeric = model.signature().inputs.iter().find(|c| c.kind == ColType::Double).unwrap().name.clone();
-    let broken = csv.replacen(&format!("{numeric},"), &format!("{numeric},"), 1);
-    let mut lines: Vec<String> = broken.lines().map(str::to_string).collect();
+    let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
     let index = lines[0].split(',').position(|h| h == numeric).unwrap();
     let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
     cells[index] = "lots".into();
