@@ -192,11 +192,12 @@ impl Tracking {
         if changes.is_empty() {
             return Ok(());
         }
-        let next = self
-            .snapshot
-            .try_with_untracked(|current| validate_batch(current, &changes))
+        // In place, copying only the records the check reads: a copy of every run per batch blocked the main
+        // thread for over 100 ms with 10,000 runs held (issue 4). Readers are told only of an accepted batch.
+        self.snapshot
+            .try_update_untracked(|current| tracking::apply_batch(current, &changes))
             .ok_or_else(|| StoreError::Backend("the page's tracking store is closed".to_string()))??;
-        self.snapshot.set(next);
+        self.snapshot.notify();
         let backend = self.backend.get_value();
         let batch = Rc::new(changes);
         let mut b = backend.borrow_mut();

@@ -32,8 +32,8 @@ pub use model::{
 };
 pub use search::{search_runs, SearchError, SearchErrorKind, SearchPage, SearchRequest, ViewType};
 pub use store::{
-    check_experiment, check_run, runs_read_by, sort_snapshot, validate_batch, Change, MemoryStore, Snapshot,
-    Store, StoreError, Touched,
+    apply_batch, check_experiment, check_run, records_read_by, runs_read_by, sort_snapshot, validate_batch,
+    Change, MemoryStore, Snapshot, Store, StoreError, Touched,
 };
 
 /// The version of the stored record layout. Bump it, and add a step to `ciclo-store`'s migrations, whenever
