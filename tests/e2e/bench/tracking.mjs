@@ -129,6 +129,51 @@ async function train(page, family) {
   }
 }
 
+/**
+ * Trains `family` and waits, from the page alone (reading 10,000 runs back from IndexedDB would itself block
+ * the main thread), until the metrics panel shows a new result and the train button is enabled again, then
+ * another `settle` ms for what follows (autolog, writing behind).
+ */
+async function trainWatchingPage(page, family, settle = 1500) {
+  await page.locator('#model-family').selectOption(family);
+  const auc = page.getByTestId('metric-roc_auc');
+  const value = async () => ((await auc.count()) > 0 ? auc.getAttribute('data-value') : null);
+  const previous = await value();
+  const button = page.getByTestId('train-button');
+  await button.click();
+  await eventually(
+    `the ${family} metrics`,
+    async () => ({
+      auc: await value(),
+      enabled: await button.isEnabled(),
+      error: (await page.getByTestId('train-error').count()) > 0,
+    }),
+    (state) => state.error || (state.auc !== null && state.auc !== previous && state.enabled),
+    { timeout: LONG_MS, interval: 100 },
+  );
+  if ((await page.getByTestId('train-error').count()) > 0) {
+    throw new Error(`training ${family} failed: ${await page.getByTestId('train-error').textContent()}`);
+  }
+  await page.waitForTimeout(settle);
+}
+
+/** The long tasks that started between consecutive `marks` (the last one ends at `end`). */
+function tasksPerActivity(marks, end, tasks) {
+  return marks.map((mark, i) => {
+    const until = marks[i + 1]?.at ?? end;
+    const durations = tasks.filter((t) => t.start >= mark.at && t.start < until).map((t) => t.duration);
+    return {
+      activity: mark.activity,
+      window_ms: until - mark.at,
+      count: durations.length,
+      longest_ms: durations.length ? Math.max(...durations) : 0,
+      total_ms: durations.reduce((a, b) => a + b, 0),
+      over_100_ms: durations.filter((d) => d > 100).length,
+      durations_ms: durations.map((d) => Math.round(d)),
+    };
+  });
+}
+
 /** Starts the report's grid with its preset button; returns its time from the click to the refit shown. */
 async function reportGrid(page) {
   await page.evaluate(() => {
@@ -205,19 +250,7 @@ async function activities(browser) {
     if (observerError) {
       throw new Error(`the browser refused the longtask observer: ${observerError}`);
     }
-    const longTasks = marks.map((mark, i) => {
-      const until = marks[i + 1]?.at ?? end;
-      const durations = tasks.filter((t) => t.start >= mark.at && t.start < until).map((t) => t.duration);
-      return {
-        activity: mark.activity,
-        window_ms: until - mark.at,
-        count: durations.length,
-        longest_ms: durations.length ? Math.max(...durations) : 0,
-        total_ms: durations.reduce((a, b) => a + b, 0),
-        over_100_ms: durations.filter((d) => d > 100).length,
-        durations_ms: durations.map((d) => Math.round(d)),
-      };
-    });
+    const longTasks = tasksPerActivity(marks, end, tasks);
     const templates = await page.evaluate(readStore, { contents: true });
     if (errors.length > 0) {
       throw new Error(`the page reported errors: ${errors.join('; ')}`);
@@ -516,6 +549,7 @@ async function profileLoad(context, page, app) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await page.goto(`${url}#/runs`);
   await cdp.send('Profiler.start');
   await page.reload();
   await app.waitReady();
@@ -538,6 +572,7 @@ async function profileLoad(context, page, app) {
 /** Step 2 for one store size: seed, then `repetitions` × (reload, search, clear, sort). */
 async function runsPage(browser, templates, { count, deleted, repetitions, interactions }) {
   const context = await newContext(browser, { locale: 'en-US' });
+  await context.addInitScript(observeLongTasks);
   const errors = [];
   try {
     const page = await context.newPage();
@@ -594,12 +629,28 @@ were not read as written)`,
       }
       log(line);
     }
-    const estimate = await page.evaluate(() => navigator.storage.estimate().then((e) => e.usage));
     const profile = plan.profile && interactions ? await profileLoad(context, page, app) : null;
+    // Training with every run stored: the long tasks of the page's tracking (each batch checked against the
+    // working set and written behind) while the Experiments page is shown.
+    let trainings = [];
+    if (interactions) {
+      await page.getByRole('navigation').getByRole('link', { name: 'Experiments', exact: true }).click();
+      await page.getByTestId('train-button').waitFor();
+      await page.waitForTimeout(1000);
+      const marks = [];
+      for (const family of ['logistic_regression', 'random_forest']) {
+        marks.push({ activity: `train ${family} with ${count} runs stored`, at: await now(page) });
+        await trainWatchingPage(page, family);
+        log(`trained ${family} with ${count} runs stored`);
+      }
+      const tasks = await page.evaluate(() => window.__cicloLongTasks);
+      trainings = tasksPerActivity(marks, await now(page), tasks);
+    }
+    const estimate = await page.evaluate(() => navigator.storage.estimate().then((e) => e.usage));
     if (errors.length > 0) {
       throw new Error(`the page reported errors: ${errors.join('; ')}`);
     }
-    return { seeded, storage_bytes: estimate, loads, searches, clears, sorts, profile };
+    return { seeded, storage_bytes: estimate, loads, searches, clears, sorts, trainings, profile };
   } finally {
     await context.close();
   }
