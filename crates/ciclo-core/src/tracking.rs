@@ -37,10 +37,11 @@ pub use store::{
 };
 
 /// The version of the stored record layout. Bump it, and add a step to `ciclo-store`'s migrations, whenever
-/// the serialized shape of [`Experiment`] or [`Run`] changes.
+/// the serialized shape of [`Experiment`] or [`Run`] changes, or a store is added.
 ///
 /// History: 1 stored runs alone, each carrying its experiment's name; 2 gave experiments a store of their own
 /// and runs an `experiment_id`; 3 added experiment descriptions and lifecycle, and to runs the lifecycle
 /// (soft delete), parents, latest metric points and artifact listings, with metric histories and artifact
-/// contents in object stores of their own.
-pub const SCHEMA_VERSION: u32 = 3;
+/// contents in object stores of their own; 4 added the model registry's stores (registered models, model
+/// versions, the audit log), leaving the tracking records as they were.
+pub const SCHEMA_VERSION: u32 = 4;

@@ -1,7 +1,10 @@
-//! The IndexedDB implementation of Ciclo's tracking store: [`IdbStore`] keeps the experiments and runs of
+//! The IndexedDB implementation of Ciclo's tracking store and model registry: [`IdbStore`] keeps the experiments and runs of
 //! `ciclo_core::tracking` in the browser, in a window or a worker, and loads them back as a
 //! [`Snapshot`](ciclo_core::tracking::Snapshot); metric histories and artifact contents live in stores of
 //! their own and are read one at a time (`load_metric_history`, `load_artifact`).
+//!
+//! The model registry (`ciclo_core::registry`) lives in the same database (layout 4), read whole and
+//! written in batches (`registry.rs`, with [`RegistryChannel`] to tell other tabs).
 //!
 //! Several tabs share the database. [`TrackingChannel`] tells the others what each applied batch touched,
 //! so that they reload those records (`IdbStore::load_touched`, then `Snapshot::merge`); [`RunLock`] and
@@ -39,9 +42,11 @@ mod js;
 mod locks;
 pub mod migrate;
 mod record;
+mod registry;
 mod store;
 mod upgrade;
 
 pub use channel::TrackingChannel;
 pub use locks::{live_runs, RunLock};
+pub use registry::{RegistryChannel, STALE};
 pub use store::IdbStore;

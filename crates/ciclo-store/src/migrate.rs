@@ -6,12 +6,17 @@
 //! Layout 2: `experiments` (key path `experiment_id`), `runs` (key path `run_id`, index `experiment_id`) and
 //! `meta` (key path `key`), which holds the [`SchemaRecord`].
 //!
-//! Layout 3 ([`ciclo_core::tracking::SCHEMA_VERSION`]): layout 2 plus the index `parent_run_id` of `runs`,
+//! Layout 3: layout 2 plus the index `parent_run_id` of `runs`,
 //! `artifacts` (key path `[run_id, path]`, records [`ArtifactRecord`]) and `metric_histories` (key path
 //! `[run_id, key]`, records [`HistoryRecord`]): the contents kept apart from the run records, so that
 //! loading thousands of runs stays light. Every experiment and run record is rewritten with the new fields
 //! (lifecycle `active`, no parent unless MLflow's `mlflow.parentRunId` tag names one, an experiment's
 //! description from MLflow's `mlflow.note.content` tag).
+//!
+//! Layout 4 ([`ciclo_core::tracking::SCHEMA_VERSION`]): layout 3 plus the model registry:
+//! `registered_models` (key path `name`, records `ciclo_core::registry::RegisteredModel`), `model_versions`
+//! (key path `[name, version]`, records `ModelVersion`) and `registry_audit` (key path `seq`, records
+//! `AuditEntry`). No record is rewritten.
 //!
 //! Nothing here touches the browser, so the record rewrites are tested natively; `upgrade.rs` applies them
 //! inside IndexedDB's upgrade transaction.
@@ -38,6 +43,12 @@ pub const RUNS_BY_PARENT: &str = "parent_run_id";
 pub const ARTIFACTS: &str = "artifacts";
 /// The object store of metric step histories (layout 3).
 pub const METRIC_HISTORIES: &str = "metric_histories";
+/// The object store of registered models (layout 4).
+pub const REGISTERED_MODELS: &str = "registered_models";
+/// The object store of model versions (layout 4).
+pub const MODEL_VERSIONS: &str = "model_versions";
+/// The object store of the registry's audit log (layout 4), keyed by sequence number.
+pub const REGISTRY_AUDIT: &str = "registry_audit";
 /// The tag in which MLflow keeps an experiment's description.
 pub const NOTE_TAG: &str = "mlflow.note.content";
 /// The key of the [`SchemaRecord`] in `meta`.

@@ -282,7 +282,7 @@ impl IdbStore {
         &self.name
     }
 
-    fn transaction(
+    pub(crate) fn transaction(
         &self,
         stores: &[&str],
         mode: IdbTransactionMode,

@@ -20,13 +20,13 @@ use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest, IdbTransa
 use crate::error::{backend, plain};
 use crate::js;
 use crate::migrate::{
-    self, SchemaRecord, ARTIFACTS, EXPERIMENTS, META, METRIC_HISTORIES, RUNS, RUNS_BY_EXPERIMENT,
-    RUNS_BY_PARENT,
+    self, SchemaRecord, ARTIFACTS, EXPERIMENTS, META, METRIC_HISTORIES, MODEL_VERSIONS, REGISTERED_MODELS,
+    REGISTRY_AUDIT, RUNS, RUNS_BY_EXPERIMENT, RUNS_BY_PARENT,
 };
 use crate::record::put;
 
-// The ladder below ends at layout 3: bumping the schema version without adding its step must not build.
-const _: () = assert!(SCHEMA_VERSION == 3, "add a step to `on_upgrade_needed` for the new schema version");
+// The ladder below ends at layout 4: bumping the schema version without adding its step must not build.
+const _: () = assert!(SCHEMA_VERSION == 4, "add a step to `on_upgrade_needed` for the new schema version");
 
 /// Where the upgrade leaves the reason it aborted, for `IdbStore::open` to report instead of the bare
 /// `AbortError` the open request then fails with.
@@ -58,6 +58,9 @@ pub(crate) fn on_upgrade_needed(
             }
             if old_version < 3.0 {
                 to_v3(&transaction, &database)?;
+            }
+            if old_version < 4.0 {
+                to_v4(&database)?;
             }
             Ok(())
         };
@@ -93,6 +96,17 @@ fn to_v3(transaction: &IdbTransaction, database: &IdbDatabase) -> Result<(), JsV
         METRIC_HISTORIES,
         &compound_key_path("run_id", "key"),
     )?;
+    Ok(())
+}
+
+/// Layout 4: the model registry's stores. No record changes.
+fn to_v4(database: &IdbDatabase) -> Result<(), JsValue> {
+    database.create_object_store_with_optional_parameters(REGISTERED_MODELS, &key_path("name"))?;
+    database.create_object_store_with_optional_parameters(
+        MODEL_VERSIONS,
+        &compound_key_path("name", "version"),
+    )?;
+    database.create_object_store_with_optional_parameters(REGISTRY_AUDIT, &key_path("seq"))?;
     Ok(())
 }
 

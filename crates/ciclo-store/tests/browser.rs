@@ -76,7 +76,7 @@ async fn a_batch_round_trips_and_persists() {
     let name = fresh_name("round-trip").await;
     let store = IdbStore::open(&name).await.unwrap();
     assert_eq!(store.load().await.unwrap(), Snapshot::default());
-    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(store.schema_version().await.unwrap(), 4);
 
     store.apply(&batch()).await.unwrap();
     let expected = memory_after(&batch());
@@ -149,7 +149,7 @@ async fn a_v1_database_is_upgraded_without_losing_a_run() {
     create_v1(&name, &[v1_record("r1", "Default", 100), v1_record("r2", "churn-baseline", 200)]).await;
 
     let store = IdbStore::open(&name).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(store.schema_version().await.unwrap(), 4);
     let snapshot = store.load().await.unwrap();
     let experiments: Vec<(&str, &str, i64)> = snapshot
         .experiments
@@ -169,7 +169,7 @@ async fn a_v1_database_is_upgraded_without_losing_a_run() {
     }
     let meta = raw_get_all(&name, "meta").await;
     assert_eq!(meta.length(), 1);
-    assert_eq!(Reflect::get(&meta.get(0), &"version".into()).unwrap().as_f64(), Some(3.0));
+    assert_eq!(Reflect::get(&meta.get(0), &"version".into()).unwrap().as_f64(), Some(4.0));
     assert_eq!(raw_index_count(&name, "runs", "experiment_id", "1").await, 1);
 
     // Opening again does not migrate twice.
@@ -242,7 +242,7 @@ async fn a_store_lets_go_when_the_database_is_deleted() {
 async fn a_newer_database_is_refused_with_a_message() {
     let name = fresh_name("newer").await;
     let factory = factory();
-    let request = factory.open_with_u32(&name, 4).unwrap();
+    let request = factory.open_with_u32(&name, 99).unwrap();
     settle(&request).await;
     request.result().unwrap().unchecked_into::<IdbDatabase>().close();
 
@@ -277,7 +277,7 @@ async fn a_v2_database_is_upgraded_with_parents_and_new_stores() {
     create_v2(&name, &[experiment], &runs).await;
 
     let store = IdbStore::open(&name).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(store.schema_version().await.unwrap(), 4);
     let snapshot = store.load().await.unwrap();
     assert_eq!(snapshot.experiments[0].description, "the default");
     let child = snapshot.run("c").unwrap();
