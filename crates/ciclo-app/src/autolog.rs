@@ -15,7 +15,8 @@
 
 use ciclo_core::dataset::Dataset;
 use ciclo_core::metrics::{self, CalibrationBin, Confusion, Curves, PrPoint, RocPoint};
-use ciclo_core::ml::{self, FittedModel, Pipeline, RoundLoss, TrainConfig, TrainError, TrainOutcome};
+use ciclo_core::ml::{self, RoundLoss, TrainConfig, TrainError, TrainOutcome};
+use ciclo_core::serving::LoggedModel;
 use ciclo_core::split::stratified_split;
 use ciclo_core::tracking::{ArtifactKind, Change, MetricPoint};
 use serde::{Deserialize, Serialize};
@@ -47,13 +48,6 @@ pub const FIT_MS: &str = "fit_ms";
 /// The most points kept per ROC or precision–recall curve ([`metrics::thin`]): enough to draw, small to
 /// store.
 pub const CURVE_POINTS: usize = 200;
-
-/// The [`ModelArtifact::format`] of [`MODEL`].
-pub const MODEL_FORMAT: &str = "ciclo.model";
-/// The [`ModelArtifact::version`] written now. Version 2 writes each fitted tree as a flat array over
-/// tables of splits and leaves (`ciclo_core::ml::tree`'s `form.rs` documents it); version 1, written before,
-/// wrote nested node objects and is not read (a default forest was 5.5 MB in it, 1.0 MB in version 2).
-pub const MODEL_VERSION: u32 = 2;
 
 /// [`CONFUSION_MATRIX`]: `{"positive":"Yes","threshold":0.5,"confusion":{"tp":..,"fp":..,"tn":..,"fn_":..}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,23 +104,11 @@ pub struct FeatureImportanceArtifact {
     pub importances: Vec<f64>,
 }
 
-/// [`MODEL`]: `{"format":"ciclo.model","version":2,"positive":"Yes","threshold":0.5,"pipeline":{..},
-/// "model":{"model":"forest","fitted":{..}}}`: everything needed to score new rows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelArtifact {
-    /// Always [`MODEL_FORMAT`].
-    pub format: String,
-    /// [`MODEL_VERSION`] when written.
-    pub version: u32,
-    /// The target value the probabilities are for.
-    pub positive: String,
-    /// The decision threshold the run's metrics used.
-    pub threshold: f64,
-    /// The fitted preprocessing, applied before the model.
-    pub pipeline: Pipeline,
-    /// The fitted model.
-    pub model: FittedModel,
-}
+/// [`MODEL`]: the logged model, `ciclo_core::serving::LoggedModel`
+/// (`{"format":"ciclo.model","version":2,"positive":"Yes","threshold":0.5,"pipeline":{..},"model":{..}}`),
+/// everything needed to score new rows; the registry and serving read it back.
+pub type ModelArtifact = LoggedModel;
+pub use ciclo_core::serving::{MODEL_FORMAT, MODEL_VERSION};
 
 /// An artifact ready to log: its path, its kind and its text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

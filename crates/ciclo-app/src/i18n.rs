@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub mod compare;
 pub mod detail;
 pub mod experiments;
+pub mod models;
 pub mod params;
 pub mod search;
 

@@ -1,5 +1,5 @@
 //! Fresh run ids for the page, from the browser's `crypto.getRandomValues` (ids only: every random draw
-//! of the models comes from a seed).
+//! of the models comes from a seed), and a pause that yields to the browser.
 
 use ciclo_core::tracking;
 
@@ -19,4 +19,15 @@ pub fn random_bytes() -> [u8; 16] {
 /// A new 32-hex-digit run id, like MLflow's.
 pub fn new_run_id() -> String {
     tracking::run_id_from_bytes(random_bytes())
+}
+
+/// Yields to the browser for one timer turn, so that a long job done in slices lets the page paint and
+/// answer input between them.
+pub async fn pause() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

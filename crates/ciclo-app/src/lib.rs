@@ -10,9 +10,11 @@
 pub mod autolog;
 pub mod charts;
 pub mod components;
+pub mod download;
 pub mod i18n;
 pub mod ids;
 pub mod ledger;
+pub mod models;
 pub mod pages;
 pub mod protocol;
 pub mod reproduce;

@@ -3,5 +3,6 @@
 pub mod compare_page;
 pub mod data_page;
 pub mod experiments_page;
+pub mod models_page;
 pub mod planned_page;
 pub mod runs_page;

@@ -14,6 +14,7 @@ use ciclo_core::tracking::{self, Change, DatasetInput, Run, RunStatus};
 use ciclo_core::tune::{self, CombinationResult, Grid, Plan, Prepared, Unit};
 use leptos::prelude::*;
 
+use crate::autolog::{self, ArtifactText};
 use crate::ids::new_run_id;
 use crate::ledger::Ledger;
 use crate::protocol::{DataSource, FromWorker, ToWorker};
@@ -265,7 +266,9 @@ impl Search {
                 let completed = self.with_session(|s| s.ledger.record_failure(unit, error)).flatten();
                 self.after_unit(tracking, worker, completed);
             }
-            FromWorker::Done { job: j, outcome, .. } if Some(j) == job => self.finish(tracking, *outcome),
+            FromWorker::Done { job: j, outcome, artifacts, .. } if Some(j) == job => {
+                self.finish(tracking, *outcome, artifacts)
+            }
             FromWorker::Failed { job: j, error } if Some(j) == job => self.fail(tracking, error),
             FromWorker::BadMessage { error } => self.fail(tracking, error),
             _ => {}
@@ -327,7 +330,7 @@ impl Search {
                 params,
             };
             let worker = s.workers.first()?;
-            worker.send(ToWorker::Train { job: s.job, source: s.source.clone(), config, autolog: false });
+            worker.send(ToWorker::Train { job: s.job, source: s.source.clone(), config, autolog: true });
             Some(())
         });
         match sent.flatten() {
@@ -336,9 +339,25 @@ impl Search {
         }
     }
 
-    fn finish(self, tracking: Tracking, outcome: TrainOutcome) {
+    fn finish(
+        self,
+        tracking: Tracking,
+        outcome: TrainOutcome,
+        artifacts: Option<Result<Vec<ArtifactText>, String>>,
+    ) {
         let best = self.results.get_untracked().into_iter().next();
-        self.end(tracking, RunStatus::Finished, |parent| {
+        // The refit best model is the search's model, as MLflow's autolog logs `best_estimator_` on the
+        // parent run: its curves and `model/model.json`, so that the search can be registered.
+        let parent_id = self.parent_run_id.get_untracked().unwrap_or_default();
+        let (logged, failure) = match artifacts {
+            Some(Ok(texts)) => (autolog::artifact_changes(&parent_id, texts), None),
+            Some(Err(error)) => (Vec::new(), Some(error)),
+            None => (Vec::new(), None),
+        };
+        self.end_with(tracking, RunStatus::Finished, logged, |parent| {
+            if let Some(error) = failure {
+                parent.tags.insert(crate::training::AUTOLOG_ERROR_TAG.to_string(), error);
+            }
             if let Some(best) = &best {
                 for (name, value) in &best.params {
                     parent.params.insert(format!("best_{name}"), value.clone());
@@ -367,6 +386,18 @@ impl Search {
 
     /// Ends the parent run with `status`, after `edit`, and stops the workers.
     fn end(self, tracking: Tracking, status: RunStatus, edit: impl FnOnce(&mut Run)) {
+        self.end_with(tracking, status, Vec::new(), edit)
+    }
+
+    /// [`Search::end`], logging `changes` (the refit model's artifacts) in the same batch; if the store
+    /// refuses them, the run still ends.
+    fn end_with(
+        self,
+        tracking: Tracking,
+        status: RunStatus,
+        changes: Vec<Change>,
+        edit: impl FnOnce(&mut Run),
+    ) {
         let Some(session) = self.session.try_update_value(|s| s.take()).flatten() else { return };
         let Session { mut parent, workers, ledger, .. } = session;
         // Dropping the handles terminates the workers; done outside their own callbacks' borrows.
@@ -375,6 +406,16 @@ impl Search {
         parent.end_time = Some(js_sys::Date::now() as i64);
         parent.metrics.insert("units_done".to_string(), ledger.done() as f64);
         edit(&mut parent);
+        if !changes.is_empty() {
+            let mut batch = changes;
+            batch.push(Change::PutRun(parent.clone()));
+            match tracking.apply(batch) {
+                Ok(()) => return,
+                Err(error) => {
+                    parent.tags.insert(crate::training::AUTOLOG_ERROR_TAG.to_string(), error.to_string());
+                }
+            }
+        }
         if let Err(error) = tracking.apply(vec![Change::PutRun(parent)]) {
             log::error!("could not record the end of the search: {error}");
         }

@@ -11,6 +11,7 @@ use gloo_storage::Storage;
 use leptos::prelude::*;
 
 use crate::i18n::Lang;
+use crate::models::Models;
 use crate::search::Search;
 use crate::storage::Tracking;
 use crate::training::Training;
@@ -65,6 +66,8 @@ pub struct AppState {
     pub search: Search,
     /// The experiment new runs are logged in (remembered across visits).
     pub experiment: RwSignal<String>,
+    /// The model registry.
+    pub models: Models,
 }
 
 impl AppState {
@@ -76,6 +79,7 @@ impl AppState {
             tracking: Tracking::open(on_loaded),
             training: Training::new(),
             search: Search::new(),
+            models: Models::open(),
             experiment: RwSignal::new(
                 gloo_storage::LocalStorage::get::<String>(EXPERIMENT_KEY)
                     .unwrap_or_else(|_| DEFAULT_EXPERIMENT_ID.to_string()),

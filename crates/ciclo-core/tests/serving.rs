@@ -195,5 +195,7 @@ fn the_signature_and_the_file_read_back() {
     );
     let newer = text.replacen("\"version\":2", "\"version\":9", 1);
     assert_eq!(LoggedModel::from_json(&newer), Err(ModelLoadError::TooNew(9)));
+    let older = text.replacen("\"version\":2", "\"version\":1", 1);
+    assert_eq!(LoggedModel::from_json(&older), Err(ModelLoadError::TooOld(1)));
     assert!(matches!(LoggedModel::from_json("nope"), Err(ModelLoadError::Json(_))));
 }

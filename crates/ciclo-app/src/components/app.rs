@@ -9,6 +9,7 @@ use crate::i18n::Key;
 use crate::pages::compare_page::ComparePage;
 use crate::pages::data_page::DataPage;
 use crate::pages::experiments_page::ExperimentsPage;
+use crate::pages::models_page::ModelsPage;
 use crate::pages::planned_page::PlannedPage;
 use crate::pages::runs_page::{RunPage, RunsPage};
 use crate::route::{Page, Route};
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                 Page::Section(Route::Data) => view! { <DataPage/> }.into_any(),
                 Page::Section(Route::Experiments) => view! { <ExperimentsPage/> }.into_any(),
                 Page::Section(Route::Runs) => view! { <RunsPage/> }.into_any(),
+                Page::Section(Route::Models) => view! { <ModelsPage/> }.into_any(),
                 Page::Run(id) => view! { <RunPage run_id=id/> }.into_any(),
                 Page::Compare(ids) => view! { <ComparePage run_ids=ids/> }.into_any(),
                 Page::Section(other) => view! { <PlannedPage route=other/> }.into_any(),
