@@ -4,8 +4,10 @@
 //! training's artifacts: 1 MB for a default forest), they are readable in DevTools, and a field added later
 //! does not break an older page reading a newer worker.
 
-use ciclo_core::dataset::Dataset;
-use ciclo_core::ml::{ModelKind, ModelParams, Stage, TrainConfig, TrainError, TrainOutcome};
+use ciclo_core::dataset::{ColumnData, Dataset};
+use ciclo_core::ingest;
+use ciclo_core::ml::{ModelKind, ModelParams, Stage, TrainConfig, TrainError, TrainOutcome, TransformReport};
+use ciclo_core::serving::{conform, ColType, LoggedModel, RequestError, Signature};
 use ciclo_core::tune::{self, FoldData, Prepared, UnitResult};
 use serde::{Deserialize, Serialize};
 
@@ -71,13 +73,29 @@ pub enum ToWorker {
         /// The fold held out.
         fold: usize,
     },
+    /// Score every row of a CSV file with a logged model ([`score_csv`]); answered by
+    /// [`FromWorker::ScoreProgress`] after every [`SCORE_SLICE`] rows, then [`FromWorker::Scored`] or
+    /// [`FromWorker::Failed`].
+    Score {
+        /// The caller's number for this job.
+        job: u32,
+        /// The logged model's JSON (`model/model.json`).
+        model: String,
+        /// The file's name (for messages).
+        name: String,
+        /// The file's text.
+        csv: String,
+    },
 }
 
 impl ToWorker {
     /// The job (training or search) the message belongs to.
     pub fn job(&self) -> u32 {
         match self {
-            ToWorker::Train { job, .. } | ToWorker::Search { job, .. } | ToWorker::Unit { job, .. } => *job,
+            ToWorker::Train { job, .. }
+            | ToWorker::Search { job, .. }
+            | ToWorker::Unit { job, .. }
+            | ToWorker::Score { job, .. } => *job,
         }
     }
 }
@@ -133,6 +151,29 @@ pub enum FromWorker {
         fold: usize,
         /// What went wrong, in words.
         error: String,
+    },
+    /// Rows of a CSV scored so far.
+    ScoreProgress {
+        /// The job.
+        job: u32,
+        /// Rows scored.
+        done: usize,
+        /// Rows in the file.
+        total: usize,
+    },
+    /// A CSV scored.
+    Scored {
+        /// The job.
+        job: u32,
+        /// The input file with `probability` and `prediction` added as its last columns.
+        csv: String,
+        /// Data rows scored.
+        rows: usize,
+        /// What preprocessing filled (blank numbers) or encoded as all zeros (blank or unseen categories).
+        report: TransformReport,
+        /// Columns of the input named like the two added ones, left out of the output.
+        #[serde(default)]
+        replaced: Vec<String>,
     },
     /// A message could not be read.
     BadMessage {
@@ -229,8 +270,222 @@ impl WorkerState {
                     Err(error) => FromWorker::UnitFailed { job, combination, fold, error: error.to_string() },
                 });
             }
+            ToWorker::Score { job, model, name, csv } => {
+                let mut progress = |done, total| send(FromWorker::ScoreProgress { job, done, total });
+                let answer = match score_csv(&model, &name, &csv, &mut progress) {
+                    Ok(ScoredCsv { csv, rows, report, replaced }) => {
+                        FromWorker::Scored { job, csv, rows, report, replaced }
+                    }
+                    Err(error) => FromWorker::Failed { job, error: error.to_string() },
+                };
+                send(answer);
+            }
         }
     }
+}
+
+/// Rows scored between two [`FromWorker::ScoreProgress`] messages.
+pub const SCORE_SLICE: usize = 2_000;
+
+/// The two columns a scored CSV gains.
+pub const SCORE_COLUMNS: [&str; 2] = ["probability", "prediction"];
+
+/// A CSV file scored by [`score_csv`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredCsv {
+    /// The input with [`SCORE_COLUMNS`] added.
+    pub csv: String,
+    /// Data rows scored.
+    pub rows: usize,
+    /// What preprocessing papered over, over all rows.
+    pub report: TransformReport,
+    /// Input columns named like [`SCORE_COLUMNS`] (a file scored before), left out of the output so that
+    /// it has one of each.
+    pub replaced: Vec<String>,
+}
+
+/// Why a CSV file cannot be scored: each a sentence naming the column or line at fault.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScoreError {
+    /// The model file does not read.
+    #[error("{0}")]
+    Model(String),
+    /// The CSV file does not read (the core's message names the line).
+    #[error("{0}")]
+    Csv(String),
+    /// Columns the model needs are absent.
+    #[error("the file has no column {}, which the model needs: add {} (columns are matched by name)", quoted(.missing), if .missing.len() == 1 { "it" } else { "them" })]
+    MissingColumns {
+        /// The absent columns.
+        missing: Vec<String>,
+    },
+    /// Text in a column the model reads as numbers.
+    #[error("column `{column}` must hold numbers, but line {line} holds `{found}`: correct it, or leave the cell blank to fill it as in training")]
+    NotNumber {
+        /// The column.
+        column: String,
+        /// The file line (from 1, the header being line 1).
+        line: u64,
+        /// The value found.
+        found: String,
+    },
+    /// Another mismatch between the file and the model's signature.
+    #[error("{0}")]
+    Signature(String),
+    /// Preprocessing or the model failed.
+    #[error("scoring failed: {0}")]
+    Scoring(String),
+    /// The output could not be written.
+    #[error("the scored file could not be written: {0}")]
+    Write(String),
+}
+
+fn quoted(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Scores every data row of the CSV file `csv` (named `name`) with the logged model `model` (its JSON),
+/// calling `progress(done, total)` before the first slice and after each of [`SCORE_SLICE`] rows.
+///
+/// The file is read as the data page reads one (`ingest::read_csv`: delimiter detected, BOM, blanks),
+/// conformed to the model's signature (a column of codes read as numbers becomes text; text in a number
+/// column is an error naming the column and the line), and written back cell for cell, with the same
+/// delimiter, plus `probability` (of the positive class, every digit) and `prediction` (the positive value
+/// when the probability reaches the model's threshold, else the other class: the other value of the
+/// file's target column when it has one, else `not <positive>`).
+pub fn score_csv(
+    model: &str,
+    name: &str,
+    csv: &str,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ScoredCsv, ScoreError> {
+    let model = LoggedModel::from_json(model).map_err(|e| ScoreError::Model(e.to_string()))?;
+    let signature = model.signature();
+    let bytes = csv.as_bytes();
+    let data = ingest::read_csv(name, bytes).map_err(|e| ScoreError::Csv(e.to_string()))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
+    let delimiter = ingest::delimiter::detect(bytes).map_err(|e| ScoreError::Csv(e.to_string()))?;
+    check_numbers(&data, &signature, bytes, delimiter)?;
+    let conformed = conform(&data, &signature).map_err(|error| match error {
+        RequestError::MissingColumns { missing, .. } => ScoreError::MissingColumns { missing },
+        other => ScoreError::Signature(other.to_string()),
+    })?;
+    let total = conformed.n_rows();
+    let negative = negative_class(&data, &signature);
+    let mut probabilities = Vec::with_capacity(total);
+    let mut report = TransformReport::default();
+    progress(0, total);
+    let all: Vec<usize> = (0..total).collect();
+    for slice in all.chunks(SCORE_SLICE) {
+        let (p, part) =
+            model.predict_proba(&conformed, slice).map_err(|e| ScoreError::Scoring(e.to_string()))?;
+        probabilities.extend(p);
+        report.merge(part);
+        progress(probabilities.len(), total);
+    }
+    let (csv, replaced) = write_scored(bytes, delimiter, &probabilities, |p| model.label(p, &negative))?;
+    Ok(ScoredCsv { csv, rows: total, report, replaced })
+}
+
+/// The other class's name: the target column's value that is not the positive one when the file has that
+/// column, else `not <positive>`.
+fn negative_class(data: &Dataset, signature: &Signature) -> String {
+    let fallback = || format!("not {}", signature.positive);
+    let Some(column) = data.column(&signature.target) else { return fallback() };
+    let other = match &column.data {
+        ColumnData::Categorical { levels, codes } => codes
+            .iter()
+            .flatten()
+            .filter_map(|&c| levels.get(c as usize))
+            .find(|level| **level != signature.positive)
+            .cloned(),
+        ColumnData::Numeric(values) => values
+            .iter()
+            .flatten()
+            .map(
+                |v| if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", *v as i64) } else { v.to_string() },
+            )
+            .find(|text| *text != signature.positive),
+    };
+    other.unwrap_or_else(fallback)
+}
+
+/// Fails on the first cell that is not a number in a column the model reads as numbers, naming its line.
+fn check_numbers(
+    data: &Dataset,
+    signature: &Signature,
+    bytes: &[u8],
+    delimiter: u8,
+) -> Result<(), ScoreError> {
+    for spec in signature.inputs.iter().filter(|s| s.kind == ColType::Double) {
+        let Some(ColumnData::Categorical { levels, codes }) = data.column(&spec.name).map(|c| &c.data) else {
+            continue;
+        };
+        let bad = codes.iter().enumerate().find_map(|(row, code)| {
+            let level = levels.get((*code)? as usize)?;
+            ingest::parse_number(level).is_none().then(|| (row, level.clone()))
+        });
+        if let Some((row, found)) = bad {
+            let line = data_lines(bytes, delimiter).nth(row).unwrap_or(row as u64 + 2);
+            return Err(ScoreError::NotNumber { column: spec.name.clone(), line, found });
+        }
+    }
+    Ok(())
+}
+
+/// The file line each data row starts on, as `read_csv` counts rows (empty lines skipped).
+fn data_lines(bytes: &[u8], delimiter: u8) -> impl Iterator<Item = u64> + '_ {
+    let reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
+    reader.into_byte_records().skip(1).map_while(Result::ok).filter_map(|r| r.position().map(|p| p.line()))
+}
+
+/// The input file again, cell for cell, with the two score columns added to each row.
+fn write_scored(
+    bytes: &[u8],
+    delimiter: u8,
+    probabilities: &[f64],
+    label: impl Fn(f64) -> ciclo_core::serving::Prediction,
+) -> Result<(String, Vec<String>), ScoreError> {
+    let write = |e: csv::Error| ScoreError::Write(e.to_string());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(Vec::with_capacity(bytes.len() + probabilities.len() * 24));
+    let mut records = reader.byte_records();
+    let header =
+        records.next().ok_or_else(|| ScoreError::Csv("the file has no header".into()))?.map_err(write)?;
+    let keep: Vec<bool> =
+        header.iter().map(|name| !SCORE_COLUMNS.contains(&String::from_utf8_lossy(name).trim())).collect();
+    let replaced: Vec<String> = header
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| !**k)
+        .map(|(name, _)| String::from_utf8_lossy(name).trim().to_string())
+        .collect();
+    let kept = |record: &csv::ByteRecord| -> csv::ByteRecord {
+        record.iter().zip(&keep).filter(|(_, k)| **k).map(|(cell, _)| cell).collect()
+    };
+    let mut out = kept(&header);
+    for column in SCORE_COLUMNS {
+        out.push_field(column.as_bytes());
+    }
+    writer.write_byte_record(&out).map_err(write)?;
+    let mut scored = 0;
+    for (record, &probability) in records.zip(probabilities) {
+        let mut out = kept(&record.map_err(write)?);
+        out.push_field(probability.to_string().as_bytes());
+        out.push_field(label(probability).prediction.as_bytes());
+        writer.write_byte_record(&out).map_err(write)?;
+        scored += 1;
+    }
+    if scored != probabilities.len() {
+        return Err(ScoreError::Write(format!("{scored} rows read back for {} scored", probabilities.len())));
+    }
+    let bytes = writer.into_inner().map_err(|e| ScoreError::Write(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| ScoreError::Write(e.to_string()))?;
+    Ok((text, replaced))
 }
 
 /// Runs one message in a fresh worker state (a training needs no memory between messages).
@@ -347,6 +602,160 @@ mod tests {
             last.as_slice(),
             [FromWorker::UnitFailed { job: 5, .. }, FromWorker::UnitFailed { fold: 9, .. }]
         ));
+    }
+
+    /// A logged model of `kind` trained on 600 synthetic rows, as JSON and read back.
+    fn logged(kind: ModelKind) -> (String, LoggedModel) {
+        let mut config = TrainConfig { seed: 1, ..TrainConfig::for_model(ciclo_core::telco::TARGET, kind) };
+        let _ = config.params.set("n_estimators", "10");
+        let outcome =
+            ciclo_core::ml::train(&ciclo_core::telco::generate(600, 1), &config, &mut |_| {}).unwrap();
+        let model = LoggedModel {
+            format: ciclo_core::serving::MODEL_FORMAT.to_string(),
+            version: ciclo_core::serving::MODEL_VERSION,
+            positive: outcome.positive.clone(),
+            threshold: outcome.metrics.threshold,
+            pipeline: outcome.pipeline.clone(),
+            model: outcome.model.clone(),
+        };
+        let json = serde_json::to_string(&model).unwrap();
+        assert_eq!(LoggedModel::from_json(&json).unwrap(), model);
+        (json, model)
+    }
+
+    fn score(model: &str, csv: &str) -> Vec<FromWorker> {
+        let request =
+            ToWorker::Score { job: 9, model: model.into(), name: "new.csv".into(), csv: csv.into() };
+        run(&serde_json::to_string(&request).unwrap())
+    }
+
+    /// The data set without the columns named.
+    fn without(data: &Dataset, names: &[&str]) -> Dataset {
+        let columns = data.columns().iter().filter(|c| !names.contains(&c.name.as_str())).cloned().collect();
+        Dataset::new("cut", columns).unwrap()
+    }
+
+    fn failure(answers: &[FromWorker]) -> String {
+        match answers {
+            [FromWorker::Failed { job: 9, error }] => error.clone(),
+            other => panic!("expected one Failed, got {other:?}"),
+        }
+    }
+
+    /// Issue 5: a CSV scored in the worker carries `predict_proba`'s probabilities, every digit, and the
+    /// threshold's prediction, with progress after every slice.
+    #[test]
+    fn a_scored_csv_carries_the_models_probabilities() {
+        for kind in [ModelKind::LogisticRegression, ModelKind::RandomForest] {
+            let (json, model) = logged(kind);
+            let data = ciclo_core::telco::generate(4_500, 9);
+            let input = data.to_csv();
+            let answers = score(&json, &input);
+            let progress: Vec<(usize, usize)> = answers
+                .iter()
+                .filter_map(|a| match a {
+                    FromWorker::ScoreProgress { job: 9, done, total } => Some((*done, *total)),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(progress, [(0, 4_500), (2_000, 4_500), (4_000, 4_500), (4_500, 4_500)], "{kind:?}");
+            let Some(FromWorker::Scored { csv, rows: 4_500, report, replaced, .. }) = answers.last() else {
+                panic!("{kind:?}: expected Scored, got {:?}", answers.last());
+            };
+            assert!(replaced.is_empty());
+            assert_eq!(report.rows, 4_500);
+
+            let rows: Vec<usize> = (0..4_500).collect();
+            let conformed = conform(&data, &model.signature()).unwrap();
+            let (expected, _) = model.predict_proba(&conformed, &rows).unwrap();
+            let mut reader = csv::Reader::from_reader(csv.as_bytes());
+            let mut original = csv::Reader::from_reader(input.as_bytes());
+            let header = reader.headers().unwrap().clone();
+            let mut wanted = original.headers().unwrap().clone();
+            wanted.push_field("probability");
+            wanted.push_field("prediction");
+            assert_eq!(header, wanted);
+            let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+            assert_eq!(records.len(), 4_500);
+            for ((record, source), p) in records.iter().zip(original.records()).zip(&expected) {
+                let source = source.unwrap();
+                let n = source.len();
+                assert_eq!(record.iter().take(n).collect::<Vec<_>>(), source.iter().collect::<Vec<_>>());
+                assert_eq!(record[n].parse::<f64>().unwrap(), *p, "{kind:?}");
+                let label = if *p >= model.threshold { "Yes" } else { "No" };
+                assert_eq!(&record[n + 1], label);
+            }
+        }
+    }
+
+    #[test]
+    fn without_a_target_column_the_other_class_is_not_positive() {
+        let (json, _) = logged(ModelKind::LogisticRegression);
+        let data = without(&ciclo_core::telco::generate(300, 4), &["Churn"]);
+        let Some(FromWorker::Scored { csv, .. }) = score(&json, &data.to_csv()).pop() else { panic!() };
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let labels: std::collections::BTreeSet<String> =
+            reader.records().map(|r| r.unwrap().iter().next_back().unwrap().to_string()).collect();
+        assert_eq!(labels, ["Yes".to_string(), "not Yes".to_string()].into());
+    }
+
+    #[test]
+    fn quoting_delimiter_and_earlier_scores_survive() {
+        let (json, _) = logged(ModelKind::DecisionTree);
+        // Semicolons, a value with a comma and a quote, and the columns of an earlier scoring.
+        let data = ciclo_core::telco::generate(50, 4);
+        let mut lines: Vec<String> = data.to_csv().lines().map(|l| l.replace(',', ";")).collect();
+        for (i, line) in lines.iter_mut().enumerate() {
+            line.push_str(if i == 0 { ";note;probability" } else { ";\"a, \"\"b\"\"\";0.5" });
+        }
+        let Some(FromWorker::Scored { csv, rows: 50, replaced, .. }) = score(&json, &lines.join("\n")).pop()
+        else {
+            panic!()
+        };
+        assert_eq!(replaced, ["probability"]);
+        let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(csv.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        assert_eq!(header.iter().rev().take(3).collect::<Vec<_>>(), ["prediction", "probability", "note"]);
+        let first = reader.records().next().unwrap().unwrap();
+        assert_eq!(&first[header.len() - 3], "a, \"b\"");
+    }
+
+    #[test]
+    fn a_csv_missing_a_column_fails_naming_it() {
+        let (json, _) = logged(ModelKind::LogisticRegression);
+        let data = without(&ciclo_core::telco::generate(100, 2), &["tenure", "Contract"]);
+        let error = failure(&score(&json, &data.to_csv()));
+        assert!(error.contains("`tenure`") && error.contains("`Contract`"), "{error}");
+    }
+
+    #[test]
+    fn text_in_a_number_column_fails_naming_the_column_and_line() {
+        let (json, _) = logged(ModelKind::LogisticRegression);
+        let input = ciclo_core::telco::generate(100, 2).to_csv();
+        let mut lines: Vec<String> = input.lines().map(str::to_string).collect();
+        let header: Vec<&str> = lines[0].split(',').collect();
+        let at = header.iter().position(|h| *h == "MonthlyCharges").unwrap();
+        let mut cells: Vec<String> = lines[6].split(',').map(str::to_string).collect();
+        cells[at] = "lots".into();
+        lines[6] = cells.join(",");
+        let error = failure(&score(&json, &lines.join("\n")));
+        assert_eq!(
+            error,
+            "column `MonthlyCharges` must hold numbers, but line 7 holds `lots`: correct it, or leave the cell \
+             blank to fill it as in training"
+        );
+    }
+
+    #[test]
+    fn a_bad_model_or_file_fails_in_words() {
+        let (json, _) = logged(ModelKind::LogisticRegression);
+        assert!(failure(&score("{}", "a\n1\n")).contains("format"));
+        assert!(failure(&score(&json, "")).contains("empty"), "{}", failure(&score(&json, "")));
+        assert!(
+            failure(&score(&json, "a,b\n1\n")).contains("line 2"),
+            "{}",
+            failure(&score(&json, "a,b\n1\n"))
+        );
     }
 
     #[test]
