@@ -127,7 +127,10 @@ pub fn mlmodel(
 pub fn ModelsPage() -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
-    let models = Memo::new(move |_| state.models.registry.with(|r| r.models.clone()));
+    // Names only: a model's view stays (with its messages) while its records change.
+    let models = Memo::new(move |_| {
+        state.models.registry.with(|r| r.models.iter().map(|m| m.name.clone()).collect::<Vec<_>>())
+    });
     view! {
         <section class="page" aria-labelledby="models-title">
             <h1 id="models-title">{move || Key::ModelsTitle.text(lang.get())}</h1>
@@ -138,7 +141,7 @@ pub fn ModelsPage() -> impl IntoView {
                 when=move || !models.with(Vec::is_empty)
                 fallback=move || view! { <p class="empty">{move || M::NoModels.text(lang.get())}</p> }
             >
-                {move || models.get().into_iter().map(|m| view! { <ModelView name=m.name/> }).collect_view()}
+                {move || models.get().into_iter().map(|name| view! { <ModelView name=name/> }).collect_view()}
             </Show>
         </section>
     }
@@ -242,6 +245,8 @@ fn ModelView(
     let audit =
         Memo::new(move |_| state.models.registry.with(|r| r.audit_of(&key).cloned().collect::<Vec<_>>()));
     let selected = RwSignal::new(None::<u32>);
+    // The last action's outcome: kept here, as the version panel is drawn again when the version changes.
+    let message = RwSignal::new(None::<(bool, String)>);
     let shown = Memo::new(move |_| {
         let all = versions.get();
         selected
@@ -296,7 +301,10 @@ fn ModelView(
                     </tbody>
                 </table>
             </div>
-            {move || shown.get().map(|v| view! { <VersionPanel version=v/> })}
+            {move || shown.get().map(|v| view! { <VersionPanel version=v message=message/> })}
+            {move || message.get().map(|(ok, text)| view! {
+                <p class=if ok { "notice" } else { "error" } role="status" data-testid="version-message">{text}</p>
+            })}
             <details class="audit" open>
                 <summary>{move || M::Audit.text(lang.get())}</summary>
                 <div class="table-scroll">
@@ -351,6 +359,8 @@ enum GateKind {
 fn VersionPanel(
     /// The version.
     version: ModelVersion,
+    /// Where the outcome of an action is said.
+    message: RwSignal<Option<(bool, String)>>,
 ) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
@@ -363,7 +373,6 @@ fn VersionPanel(
     let gate_kind = RwSignal::new(GateKind::Report);
     let margin = RwSignal::new("0.01".to_string());
     let to_champion = RwSignal::new(false);
-    let message = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
 
     let report = move |outcome: Result<(), ModelsError>, done: String| match outcome {
@@ -413,7 +422,7 @@ fn VersionPanel(
         spawn_local(async move {
             let outcome =
                 promote_past_gate(state, &name, number, kind, margin, champion_target, &reason).await;
-            busy.set(false);
+            let _ = busy.try_set(false);
             match outcome {
                 Ok((text, promoted)) => message.set(Some((promoted, text))),
                 Err(text) => message.set(Some((false, text))),
@@ -501,9 +510,6 @@ fn VersionPanel(
                 <Show when=move || busy.get()><p class="hint" role="status">{move || M::Evaluating.text(lang.get())}</p></Show>
                 <p class="hint">{move || M::GateHonest.text(lang.get())}</p>
             </form>
-            {move || message.get().map(|(ok, text)| view! {
-                <p class=if ok { "notice" } else { "error" } role="status" data-testid="version-message">{text}</p>
-            })}
             <section class="lineage-section" aria-labelledby="lineage-title">
                 <h4 id="lineage-title">{move || M::Lineage.text(lang.get())}</h4>
                 <p class="hint">{move || M::LineageExplain.text(lang.get())}</p>
