@@ -19,6 +19,7 @@ pub mod pages;
 pub mod protocol;
 pub mod reproduce;
 pub mod route;
+pub mod scoring;
 pub mod search;
 pub mod search_form;
 pub mod state;
