@@ -6,3 +6,4 @@ pub mod experiments_page;
 pub mod models_page;
 pub mod planned_page;
 pub mod runs_page;
+pub mod serving_page;

@@ -12,6 +12,7 @@ use crate::pages::experiments_page::ExperimentsPage;
 use crate::pages::models_page::ModelsPage;
 use crate::pages::planned_page::PlannedPage;
 use crate::pages::runs_page::{RunPage, RunsPage};
+use crate::pages::serving_page::ServingPage;
 use crate::route::{Page, Route};
 use crate::state::AppState;
 
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                 Page::Section(Route::Experiments) => view! { <ExperimentsPage/> }.into_any(),
                 Page::Section(Route::Runs) => view! { <RunsPage/> }.into_any(),
                 Page::Section(Route::Models) => view! { <ModelsPage/> }.into_any(),
+                Page::Section(Route::Serving) => view! { <ServingPage/> }.into_any(),
                 Page::Run(id) => view! { <RunPage run_id=id/> }.into_any(),
                 Page::Compare(ids) => view! { <ComparePage run_ids=ids/> }.into_any(),
                 Page::Section(other) => view! { <PlannedPage route=other/> }.into_any(),
