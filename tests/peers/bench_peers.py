@@ -19,6 +19,13 @@ Run by `cargo xtask bench`, which builds the CLI in release mode and reads the J
 
       python tests/peers/bench_peers.py grid --ciclo target/release/ciclo --data telco-7043.csv
 
+* `score` (issue 5, serving): per family, the peer trained on every row of `--train` (one-hot encoding and
+  standard scaling fitted there, as our pipeline is), then `--runs` times: the `--data` file read with
+  pandas, transformed (`ColumnTransformer` + `StandardScaler`) and scored (`predict_proba`, one thread),
+  each timed apart; the browser's side is `tests/e2e/bench/engine_serving.mjs`.
+
+      python tests/peers/bench_peers.py score --train telco-7043.csv --data telco-100000.csv --runs 5
+
 Requirements: tests/peers/requirements.txt (`cargo xtask bench` installs them into .venv).
 """
 
@@ -48,8 +55,19 @@ import xgboost  # noqa: E402
 from sklearn.ensemble import RandomForestClassifier  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 from sklearn.model_selection import GridSearchCV, StratifiedKFold  # noqa: E402
+from sklearn.compose import ColumnTransformer  # noqa: E402
+from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
 
-from parity import BY_NAME, ciclo_train, prepare, read_frame, read_split  # noqa: E402
+from parity import (  # noqa: E402
+    BY_NAME,
+    POSITIVE,
+    TARGET,
+    ciclo_train,
+    feature_columns,
+    prepare,
+    read_frame,
+    read_split,
+)
 
 # The report's grid, as `ciclo tune --preset report-grid` has it (crates/ciclo-core/src/tune.rs).
 REPORT_GRID = {
@@ -176,6 +194,53 @@ def grid(args):
     }
 
 
+def score(args):
+    """Per family: the peer's seconds to read, transform and `predict_proba` every row of `--data`."""
+    train = read_frame(args.train)
+    numeric, categorical = feature_columns(train)
+    results = {}
+    for name in args.models.split(","):
+        family = BY_NAME[name]
+        encode = ColumnTransformer(
+            [
+                ("numeric", "passthrough", numeric),
+                ("categorical", OneHotEncoder(handle_unknown="ignore", sparse_output=False), categorical),
+            ]
+        )
+        scale = StandardScaler()
+        model = family.peer(args.seed, 1)
+        model.fit(scale.fit_transform(encode.fit_transform(train)), (train[TARGET] == POSITIVE).to_numpy())
+        samples = []
+        for run in range(args.runs):
+            started = time.perf_counter()
+            frame = read_frame(args.data)
+            read = time.perf_counter()
+            x = scale.transform(encode.transform(frame))
+            transformed = time.perf_counter()
+            probabilities = model.predict_proba(x)[:, 1]
+            predicted = time.perf_counter()
+            samples.append(
+                {
+                    "read_s": read - started,
+                    "transform_s": transformed - read,
+                    "predict_s": predicted - transformed,
+                    "score_s": predicted - read,
+                }
+            )
+            log(
+                f"    {len(frame)} rows, {family.peer_name} run {run + 1}/{args.runs}: read {read - started:.3f} s, "
+                f"transform {transformed - read:.3f} s, predict_proba {predicted - transformed:.3f} s"
+            )
+        results[name] = {
+            "peer": family.peer_name,
+            "params": family.ours,
+            "samples": samples,
+            "median_score_s": statistics.median(s["score_s"] for s in samples),
+            "sum": float(probabilities.sum()),
+        }
+    return {"train_rows": len(train), "rows": len(frame), "runs": args.runs, "versions": versions(), "families": results}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -187,8 +252,14 @@ def main(argv=None):
         if name == "fits":
             p.add_argument("--runs", type=int, default=3, help="fits per family and side (default 3)")
             p.add_argument("--models", default=",".join(BY_NAME), help="families, comma-separated")
+    p = sub.add_parser("score")
+    p.add_argument("--train", required=True, type=Path, help="the Telco-shaped CSV the peer is trained on")
+    p.add_argument("--data", required=True, type=Path, help="the Telco-shaped CSV to score")
+    p.add_argument("--seed", type=int, default=42, help="model seed (default 42)")
+    p.add_argument("--runs", type=int, default=5, help="scorings per family (default 5)")
+    p.add_argument("--models", default="logreg,forest", help="families, comma-separated")
     args = parser.parse_args(argv)
-    result = fits(args) if args.command == "fits" else grid(args)
+    result = {"fits": fits, "grid": grid, "score": score}[args.command](args)
     print(json.dumps(result))
     return 0
 

@@ -14,11 +14,17 @@
 //! 4. The report's grid (36 combinations × 5 folds, random forest): `ciclo tune --preset report-grid --cv 5`
 //!    on every core against `GridSearchCV(n_jobs=-1)`.
 //!
+//! 5. Serving (`--serving`, issue 5): [`serving`] trains logistic regression and a 100-tree forest on the
+//!    7,043 built-in rows in the browser and scores 100,000 new rows (`telco::generate(100_000, 7)`) as the
+//!    page's CSV scorer does, reading, transform and `predict_proba` timed apart, against scikit-learn's
+//!    `transform` + `predict_proba` on the same rows in the same run (`bench_peers.py score`).
+//!
 //! Medians are compared as ratios ours / theirs (goals: at most 1.0 natively, 1.5 in the browser, 1.0 for
 //! the grid), and the native and browser ROC AUCs of the same data, parameters and seed must be
 //! bit-identical (the determinism evidence; a difference fails the bench). Printed as markdown and written
 //! to `target/bench/engine.json`.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -186,7 +192,7 @@ pub fn run(tools: &Tools, quick: bool) -> Result<()> {
     Ok(())
 }
 
-/// Builds `crates/ciclo-bench` for the browser into `target/bench-web/`, with its page.
+/// Builds `crates/ciclo-bench` for the browser into `bench-web/` of cargo's target folder, with its page.
 fn build_wasm(tools: &Tools) -> Result<PathBuf> {
     cmd::step("release build of crates/ciclo-bench for wasm32 (wasm-bindgen, wasm-opt -Oz as the page)");
     cmd::run(tools.command("cargo").args([
@@ -197,9 +203,9 @@ fn build_wasm(tools: &Tools) -> Result<PathBuf> {
         "--package",
         "ciclo-bench",
     ]))?;
-    let wasm =
-        tools.root.join("target").join("wasm32-unknown-unknown").join("release").join("ciclo_bench.wasm");
-    let web = tools.root.join("target").join("bench-web");
+    let target = target_dir(&tools.root, std::env::var_os("CARGO_TARGET_DIR"));
+    let wasm = target.join("wasm32-unknown-unknown").join("release").join("ciclo_bench.wasm");
+    let web = target.join("bench-web");
     cmd::run(tools.command("wasm-bindgen").args(["--target", "web", "--out-dir"]).arg(&web).arg(&wasm))?;
     let bg = web.join("ciclo_bench_bg.wasm");
     cmd::run(tools.command("wasm-opt").arg("-Oz").arg(&bg).arg("-o").arg(&bg))?;
@@ -209,6 +215,227 @@ fn build_wasm(tools: &Tools) -> Result<PathBuf> {
             .with_context(|| format!("copying {} into {}", page.join(file).display(), web.display()))?;
     }
     Ok(web)
+}
+
+/// Cargo's target folder: `CARGO_TARGET_DIR` (relative to the workspace root) when set, else `target/`.
+fn target_dir(root: &Path, variable: Option<OsString>) -> PathBuf {
+    match variable {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
+}
+
+/// Rows scored by the serving measurement, the seed they are drawn from, and the scorings per family.
+const SCORE_ROWS: usize = 100_000;
+const SCORE_SEED: u64 = 7;
+const SCORE_RUNS: usize = 5;
+/// The families scored and issue 5's goals: milliseconds to score [`SCORE_ROWS`] rows in the browser.
+const SCORE_GOALS: [(&str, f64); 2] = [("logreg", 1_000.0), ("forest", 2_000.0)];
+
+/// One family's scoring medians, in milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+struct ScoreRow {
+    family: String,
+    peer: String,
+    goal_ms: f64,
+    read_ms: f64,
+    transform_ms: f64,
+    predict_ms: f64,
+    score_ms: f64,
+    peer_transform_ms: f64,
+    peer_predict_ms: f64,
+    peer_score_ms: f64,
+}
+
+impl ScoreRow {
+    fn rows_per_second(&self) -> f64 {
+        SCORE_ROWS as f64 / (self.score_ms / 1000.0)
+    }
+
+    fn ratio(&self) -> f64 {
+        self.score_ms / self.peer_score_ms
+    }
+}
+
+/// The serving measurement: scoring [`SCORE_ROWS`] rows in the browser against scikit-learn, written to
+/// `bench/serving.json` in cargo's target folder and printed as markdown.
+pub fn serving(tools: &Tools) -> Result<()> {
+    let venv = peers::ensure(tools)?;
+    let target = target_dir(&tools.root, std::env::var_os("CARGO_TARGET_DIR"));
+    cmd::step("release build of the ciclo CLI");
+    cmd::run(tools.command("cargo").args(["build", "--release", "--package", "ciclo-cli"]))?;
+    let ciclo = target.join("release").join("ciclo");
+    let web = build_wasm(tools)?;
+    let load_before = load_average();
+    let data_dir = target.join("bench").join("data");
+    std::fs::create_dir_all(&data_dir)?;
+    let train_rows = SIZES[0].rows;
+    let mut files = Vec::new();
+    for (rows, seed) in [(train_rows, DATA_SEED), (SCORE_ROWS, SCORE_SEED)] {
+        let csv = data_dir.join(format!("telco-{rows}-seed{seed}.csv"));
+        cmd::step(&format!("data: ciclo generate --rows {rows} --seed {seed}"));
+        cmd::run(tools.command(&ciclo.to_string_lossy()).args([
+            "generate",
+            "--rows",
+            &rows.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--out",
+            &csv.to_string_lossy(),
+        ]))?;
+        files.push(csv);
+    }
+    let [train_csv, score_csv] = files.as_slice() else { bail!("two data files expected") };
+    let families: Vec<&str> = SCORE_GOALS.iter().map(|(name, _)| *name).collect();
+    cmd::step(&format!("native: scikit-learn transform + predict_proba of {SCORE_ROWS} rows, one thread"));
+    let peer = parse(
+        &cmd::capture(
+            peers::python(tools, &venv, "tests/peers/bench_peers.py")
+                .args(["score", "--runs", &SCORE_RUNS.to_string(), "--seed", &SEED.to_string()])
+                .args(["--models", &families.join(",")])
+                .arg("--train")
+                .arg(train_csv)
+                .arg("--data")
+                .arg(score_csv),
+        )?,
+        "tests/peers/bench_peers.py score",
+    )?;
+    let plan = json!({
+        "train_rows": train_rows,
+        "data_seed": DATA_SEED,
+        "seed": SEED,
+        "score_rows": SCORE_ROWS,
+        "score_seed": SCORE_SEED,
+        "runs": SCORE_RUNS,
+        "families": families.iter().map(|name| json!({
+            "name": name,
+            "params": peer.pointer(&format!("/families/{name}/params")),
+        })).collect::<Vec<_>>(),
+    });
+    let server = StaticServer::start(&web)?;
+    cmd::step(&format!("browser: scoring {SCORE_ROWS} rows with ciclo-bench wasm in headless Chromium"));
+    let output = cmd::capture(
+        tools
+            .command("node")
+            .arg("bench/engine_serving.mjs")
+            .current_dir(tools.e2e_dir())
+            .env("CICLO_URL", &server.url)
+            .env("CICLO_SERVING_PLAN", plan.to_string()),
+    );
+    drop(server);
+    let browser = parse(&output?, "tests/e2e/bench/engine_serving.mjs")?;
+    let rows = score_rows(&browser, &peer)?;
+    let load = [load_before, load_average()];
+    let report = serving_markdown(&rows);
+    cmd::step("serving benchmark");
+    println!("{report}");
+    if let [Some(before), Some(after)] = load {
+        println!("load average (1 min) of the machine: {before} before, {after} after");
+    }
+    let json = json!({
+        "date": utc_date(SystemTime::now()),
+        "command": "cargo xtask bench --serving",
+        "browser": browser.get("browser"),
+        "versions": peer.get("versions"),
+        "train_rows": train_rows,
+        "score_rows": SCORE_ROWS,
+        "score_seed": SCORE_SEED,
+        "runs": SCORE_RUNS,
+        "load_average_1min": { "before": load[0], "after": load[1] },
+        "families": rows.iter().map(|r| json!({
+            "family": r.family,
+            "peer": r.peer,
+            "goal_ms": r.goal_ms,
+            "read_ms": r.read_ms,
+            "transform_ms": r.transform_ms,
+            "predict_ms": r.predict_ms,
+            "score_ms": r.score_ms,
+            "rows_per_second": r.rows_per_second(),
+            "peer_transform_ms": r.peer_transform_ms,
+            "peer_predict_ms": r.peer_predict_ms,
+            "peer_score_ms": r.peer_score_ms,
+            "ratio": r.ratio(),
+        })).collect::<Vec<_>>(),
+        "raw": { "browser": browser, "peer": peer },
+        "markdown": report,
+    });
+    let out = target.join("bench").join("serving.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&json)? + "\n")?;
+    cmd::step(&format!("written {}", out.display()));
+    Ok(())
+}
+
+/// The median of `field` over `samples` (a list of objects), times `scale`.
+fn median_of(samples: &Value, field: &str, scale: f64, what: &str) -> Result<f64> {
+    let mut values: Vec<f64> = samples
+        .as_array()
+        .with_context(|| format!("{what} has no samples"))?
+        .iter()
+        .filter_map(|s| s.get(field).and_then(Value::as_f64))
+        .map(|v| v * scale)
+        .collect();
+    values.sort_by(f64::total_cmp);
+    median(&values).with_context(|| format!("{what} has no `{field}`"))
+}
+
+/// One row per family, from the browser's and the peer's samples.
+fn score_rows(browser: &Value, peer: &Value) -> Result<Vec<ScoreRow>> {
+    SCORE_GOALS
+        .iter()
+        .map(|&(family, goal_ms)| {
+            let ours = browser.pointer(&format!("/families/{family}/samples")).cloned().unwrap_or_default();
+            let theirs = peer.pointer(&format!("/families/{family}/samples")).cloned().unwrap_or_default();
+            let what = format!("the browser's {family}");
+            let peer_what = format!("the peer's {family}");
+            Ok(ScoreRow {
+                family: family.to_string(),
+                peer: peer
+                    .pointer(&format!("/families/{family}/peer"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                goal_ms,
+                read_ms: median_of(&ours, "read_ms", 1.0, &what)?,
+                transform_ms: median_of(&ours, "transform_ms", 1.0, &what)?,
+                predict_ms: median_of(&ours, "predict_ms", 1.0, &what)?,
+                score_ms: median_of(&ours, "score_ms", 1.0, &what)?,
+                peer_transform_ms: median_of(&theirs, "transform_s", 1000.0, &peer_what)?,
+                peer_predict_ms: median_of(&theirs, "predict_s", 1000.0, &peer_what)?,
+                peer_score_ms: median_of(&theirs, "score_s", 1000.0, &peer_what)?,
+            })
+        })
+        .collect()
+}
+
+/// The serving table as markdown.
+fn serving_markdown(rows: &[ScoreRow]) -> String {
+    let mut text = format!(
+        "Scoring {SCORE_ROWS} rows, median of {SCORE_RUNS} scorings, milliseconds (ours = ciclo-bench wasm in a \
+         Web Worker of headless Chromium, as the page's CSV scorer; peer = scikit-learn `ColumnTransformer` + \
+         `StandardScaler` `transform` and `predict_proba`, one thread; score = transform + predict, reading \
+         the CSV apart)\n\n\
+         | family | ours: read CSV | transform | predict | score | rows/s | goal | peer | peer: transform \
+         | predict | score | ours / peer |\n|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|\n"
+    );
+    for r in rows {
+        text.push_str(&format!(
+            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | ≤ {:.0} ms {} | {} | {:.0} | {:.0} | {:.0} | {:.2} |\n",
+            r.family,
+            r.read_ms,
+            r.transform_ms,
+            r.predict_ms,
+            r.score_ms,
+            r.rows_per_second(),
+            r.goal_ms,
+            if r.score_ms <= r.goal_ms { "yes" } else { "**no**" },
+            r.peer,
+            r.peer_transform_ms,
+            r.peer_predict_ms,
+            r.peer_score_ms,
+            r.ratio(),
+        ));
+    }
+    text
 }
 
 /// Fits every family in headless Chromium at every size.
@@ -424,6 +651,34 @@ mod tests {
         assert!(text.contains("| tree | 10.0× |"));
         assert!(text.contains("| 20.0 | 40.0 | 0.50 yes |"));
         Ok(())
+    }
+
+    #[test]
+    fn serving_rows_take_medians_and_mark_goals() -> Result<()> {
+        let ours = |t: f64| json!({ "read_ms": 100.0, "transform_ms": t, "predict_ms": 2.0 * t, "score_ms": 3.0 * t });
+        let theirs = |t: f64| json!({ "transform_s": t, "predict_s": t, "score_s": 2.0 * t });
+        let browser = json!({ "families": {
+            "logreg": { "samples": [ours(100.0), ours(300.0), ours(200.0)] },
+            "forest": { "samples": [ours(900.0)] } } });
+        let peer = json!({ "families": {
+            "logreg": { "peer": "scikit-learn LogisticRegression", "samples": [theirs(0.1), theirs(0.2), theirs(0.3)] },
+            "forest": { "peer": "scikit-learn RandomForestClassifier", "samples": [theirs(1.0)] } } });
+        let rows = score_rows(&browser, &peer)?;
+        assert_eq!((rows[0].score_ms, rows[0].peer_score_ms, rows[0].ratio()), (600.0, 400.0, 1.5));
+        assert_eq!(rows[0].rows_per_second(), SCORE_ROWS as f64 / 0.6);
+        let text = serving_markdown(&rows);
+        assert!(text.contains("| logreg | 100 | 200 | 400 | 600 | 166667 | ≤ 1000 ms yes |"), "{text}");
+        assert!(text.contains("| forest | 100 | 900 | 1800 | 2700 | 37037 | ≤ 2000 ms **no** |"), "{text}");
+        assert!(score_rows(&json!({}), &peer).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn target_dir_follows_cargo() {
+        let root = Path::new("/repo");
+        assert_eq!(target_dir(root, None), Path::new("/repo/target"));
+        assert_eq!(target_dir(root, Some("/t".into())), Path::new("/t"));
+        assert_eq!(target_dir(root, Some("tgt".into())), Path::new("/repo/tgt"));
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //!   natively and in the browser against scikit-learn and XGBoost, then the tracking measurements
 //!   (long tasks, the runs page with 10,000 runs, the report's grid in the page against
 //!   `GridSearchCV`); `--quick` skips the largest data set and reloads the runs page fewer times,
-//!   `--engine` and `--tracking` choose parts (either or both; neither means every part);
+//!   `--engine`, `--serving` (scoring 100,000 rows in the browser against scikit-learn) and `--tracking`
+//!   choose parts (any of them; none means every part);
 //! - `tidy`: only the architecture checks (the core's dependency boundary and forbidden calls);
 //! - `setup`: only the tool checks and installs, browser tools included.
 //!
@@ -43,12 +44,13 @@ commands:
   dist    release build of the page into dist/
   test    every test layer in order: fmt, clippy, tidy, native tests, parity with scikit-learn and
           XGBoost, browser tests, end to end
-  bench [--quick] [--engine] [--tracking]
+  bench [--quick] [--engine] [--serving] [--tracking]
           shipped bytes (raw and gzip) and time to interactive in headless Chromium, then the
           engine's fit times natively and in the browser against scikit-learn and XGBoost, then
           the tracking measurements (long tasks, the runs page with 10,000 runs, the report's grid
           in the page against GridSearchCV); --quick skips the 100x data set and reloads the runs
-          page fewer times; --engine and --tracking run only those parts
+          page fewer times; --engine, --serving (scoring 100,000 rows in the browser
+          against scikit-learn) and --tracking run only those parts
   tidy    only the architecture checks of the pure core
   setup   only check and install the tools the other commands use
 ";
@@ -82,17 +84,21 @@ fn run() -> Result<ExitCode> {
             Ok(test::run(&tools))
         }
         ["bench", flags @ ..]
-            if flags.iter().all(|flag| ["--quick", "--engine", "--tracking"].contains(flag)) =>
+            if flags.iter().all(|flag| ["--quick", "--engine", "--serving", "--tracking"].contains(flag)) =>
         {
             let tools = setup::ensure(&root, setup::Needs::Browser)?;
             let quick = flags.contains(&"--quick");
             let (engine, tracking) = (flags.contains(&"--engine"), flags.contains(&"--tracking"));
-            let all = !engine && !tracking;
+            let serving = flags.contains(&"--serving");
+            let all = !engine && !tracking && !serving;
             if all {
                 bench::run(&tools)?;
             }
             if all || engine {
                 engine_bench::run(&tools, quick)?;
+            }
+            if all || serving {
+                engine_bench::serving(&tools)?;
             }
             if all || tracking {
                 tracking_bench::run(&tools, quick)?;

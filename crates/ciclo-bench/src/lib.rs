@@ -15,10 +15,16 @@
 //! Principal items: [`Prepared`] (a data set split and preprocessed, ready to fit many times), [`fit`]
 //! (one timed fit with any clock), and for JavaScript [`Bench`] and [`fit_ms`]. It depends on the core and
 //! wasm-bindgen only, nothing of the page.
+//!
+//! Serving (issue 5): [`Scoring`] trains a model on the built-in data as the page does (`ml::train`), keeps
+//! it as the logged model a run writes, and [`score`] times scoring new rows with it the way the page's
+//! CSV scorer does: the file read and conformed to the model's signature, then the pipeline's transform
+//! and the model's `predict_proba`, each timed apart; [`ScoringBench`] is that for JavaScript.
 
 use ciclo_core::ingest::{self, IngestError, IngestOptions};
 use ciclo_core::metrics::{evaluate, BinaryMetrics, MetricsError};
-use ciclo_core::ml::{labels, ModelKind, ModelParams, Pipeline, TrainError, TrainingSet};
+use ciclo_core::ml::{labels, ModelKind, ModelParams, Pipeline, TrainConfig, TrainError, TrainingSet};
+use ciclo_core::serving::{conform, LoggedModel, RequestError, MODEL_FORMAT, MODEL_VERSION};
 use ciclo_core::split::{stratified_split, SplitError};
 use ciclo_core::telco;
 use ndarray::Array2;
@@ -42,6 +48,9 @@ pub enum BenchError {
     /// The test rows could not be scored.
     #[error("scoring: {0}")]
     Metrics(#[from] MetricsError),
+    /// The rows to score do not fit the model's signature.
+    #[error("conforming: {0}")]
+    Request(#[from] RequestError),
     /// The parameters given from JavaScript are not a JSON object.
     #[error("parameters must be a JSON object such as {{\"max_depth\": 5}}, not `{text}`: {reason}")]
     Params {
@@ -182,6 +191,95 @@ pub fn params_from_json(text: &str) -> Result<Vec<(String, String)>, BenchError>
         .collect())
 }
 
+/// A model trained and logged as the page logs one, and new rows to score with it.
+pub struct Scoring {
+    /// The logged model.
+    pub model: LoggedModel,
+    /// The rows to score, as CSV text (what a user uploads).
+    pub csv: String,
+}
+
+impl Scoring {
+    /// `model` (`logreg`, `forest`, ...) with its defaults and then `params`, trained by `ml::train` with
+    /// `seed` on `telco::generate(train_rows, data_seed)`, and `telco::generate(score_rows, score_seed)`
+    /// to score.
+    pub fn new(
+        model: &str,
+        params: &[(String, String)],
+        train_rows: usize,
+        data_seed: u64,
+        seed: u64,
+        score_rows: usize,
+        score_seed: u64,
+    ) -> Result<Scoring, BenchError> {
+        let mut config = TrainConfig::for_model(telco::TARGET, ModelKind::from_name(model)?);
+        config.seed = seed;
+        for (name, value) in params {
+            config.params.set(name, value)?;
+        }
+        let outcome = ciclo_core::ml::train(&telco::generate(train_rows, data_seed), &config, &mut |_| {})?;
+        let model = LoggedModel {
+            format: MODEL_FORMAT.to_string(),
+            version: MODEL_VERSION,
+            positive: outcome.positive.clone(),
+            threshold: outcome.metrics.threshold,
+            pipeline: outcome.pipeline,
+            model: outcome.model,
+        };
+        Ok(Scoring { model, csv: telco::generate(score_rows, score_seed).to_csv() })
+    }
+}
+
+/// One timed scoring of every row of [`Scoring::csv`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    /// Rows scored.
+    pub rows: usize,
+    /// Milliseconds to read the CSV text and conform it to the signature (`ingest::read_csv`, `conform`).
+    pub read_ms: f64,
+    /// Milliseconds of the pipeline's transform (impute, one-hot, scale).
+    pub transform_ms: f64,
+    /// Milliseconds of the model's `predict_proba`.
+    pub predict_ms: f64,
+    /// The sum of the probabilities (the same on every target: the determinism check).
+    pub sum: f64,
+}
+
+impl Scored {
+    /// As JSON: the fields by name, and `score_ms` = transform + predict.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "rows": self.rows,
+            "read_ms": self.read_ms,
+            "transform_ms": self.transform_ms,
+            "predict_ms": self.predict_ms,
+            "score_ms": self.transform_ms + self.predict_ms,
+            "sum": self.sum,
+        })
+    }
+}
+
+/// Scores every row of `scoring`'s CSV as the page's CSV scorer does, in one slice, timing reading,
+/// transform and prediction apart with `clock` (milliseconds).
+pub fn score(scoring: &Scoring, clock: &mut dyn FnMut() -> f64) -> Result<Scored, BenchError> {
+    let started = clock();
+    let data = ingest::read_csv("score.csv", scoring.csv.as_bytes())?;
+    let data = conform(&data, &scoring.model.signature())?;
+    let read = clock();
+    let rows: Vec<usize> = (0..data.n_rows()).collect();
+    let (x, _) = scoring.model.pipeline.transform(&data, &rows)?;
+    let transformed = clock();
+    let probabilities = scoring.model.model.predict_proba(&x)?;
+    let predicted = clock();
+    Ok(Scored {
+        rows: rows.len(),
+        read_ms: read - started,
+        transform_ms: transformed - read,
+        predict_ms: predicted - transformed,
+        sum: probabilities.iter().sum(),
+    })
+}
+
 /// The milliseconds clock: `performance.now()` in a browser (page or worker).
 #[cfg(target_arch = "wasm32")]
 mod clock {
@@ -233,6 +331,34 @@ impl Bench {
     pub fn fit(&self, model: &str, params: &str) -> Result<String, JsError> {
         let params = params_from_json(params)?;
         Ok(fit(&self.0, model, &params, &mut clock::now)?.to_json().to_string())
+    }
+}
+
+/// A trained model and rows to score, for JavaScript: build once per family, then score several times.
+#[wasm_bindgen]
+pub struct ScoringBench(Scoring);
+
+#[wasm_bindgen]
+impl ScoringBench {
+    /// `new ScoringBench(model, params, trainRows, dataSeed, seed, scoreRows, scoreSeed)` with BigInt seeds
+    /// and `params` a JSON object of `-P` values (or an empty string): see [`Scoring::new`].
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        model: &str,
+        params: &str,
+        train_rows: usize,
+        data_seed: u64,
+        seed: u64,
+        score_rows: usize,
+        score_seed: u64,
+    ) -> Result<ScoringBench, JsError> {
+        let params = params_from_json(params)?;
+        Ok(ScoringBench(Scoring::new(model, &params, train_rows, data_seed, seed, score_rows, score_seed)?))
+    }
+
+    /// One timed scoring, as JSON text (see [`Scored::to_json`]).
+    pub fn score(&self) -> Result<String, JsError> {
+        Ok(score(&self.0, &mut clock::now)?.to_json().to_string())
     }
 }
 
@@ -298,6 +424,20 @@ mod tests {
         assert!(matches!(fit(&prepared, "svm", &[], &mut clock::now), Err(BenchError::Train(_))));
         let bad = pairs(&[("max_depth", "deep")]);
         assert!(matches!(fit(&prepared, "tree", &bad, &mut clock::now), Err(BenchError::Train(_))));
+    }
+
+    /// Issue 5: the bench scores with the logged model exactly as the model scores its own data.
+    #[test]
+    fn scores_as_the_logged_model_does() {
+        let scoring = Scoring::new("logreg", &[], 600, 1, 42, 500, 7).unwrap();
+        let scored = score(&scoring, &mut clock::now).unwrap();
+        assert_eq!(scored.rows, 500);
+        let data = conform(&telco::generate(500, 7), &scoring.model.signature()).unwrap();
+        let rows: Vec<usize> = (0..500).collect();
+        let (expected, _) = scoring.model.predict_proba(&data, &rows).unwrap();
+        assert_eq!(scored.sum, expected.iter().sum::<f64>());
+        assert!(scored.to_json()["score_ms"].is_f64());
+        assert!(matches!(Scoring::new("svm", &[], 600, 1, 42, 10, 7), Err(BenchError::Train(_))));
     }
 
     #[test]

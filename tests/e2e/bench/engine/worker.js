@@ -2,11 +2,14 @@
 // answers the page's requests. `prepare` builds the data set of one size (generated, read back from CSV,
 // split, preprocessed: untimed); `fit` fits one family on it and returns the fit's milliseconds, measured
 // inside the wasm with performance.now() around the fit alone, and the test metrics.
+// Serving: `scoring` trains one family on the built-in data and generates the rows to score (untimed);
+// `score` scores them all and returns the milliseconds of reading, transform and prediction apart.
 
-import init, { Bench } from './ciclo_bench.js';
+import init, { Bench, ScoringBench } from './ciclo_bench.js';
 
 const loaded = init();
 let prepared = null;
+let scoring = null;
 
 self.onmessage = async ({ data }) => {
   const { id, op } = data;
@@ -22,6 +25,23 @@ self.onmessage = async ({ data }) => {
     } else if (op === 'fit') {
       if (!prepared) throw new Error('fit before prepare');
       result = JSON.parse(prepared.fit(data.model, JSON.stringify(data.params ?? {})));
+    } else if (op === 'scoring') {
+      scoring?.free();
+      scoring = null;
+      const started = performance.now();
+      scoring = new ScoringBench(
+        data.model,
+        JSON.stringify(data.params ?? {}),
+        data.trainRows,
+        BigInt(data.dataSeed),
+        BigInt(data.seed),
+        data.scoreRows,
+        BigInt(data.scoreSeed),
+      );
+      result = { prepare_ms: performance.now() - started };
+    } else if (op === 'score') {
+      if (!scoring) throw new Error('score before scoring');
+      result = JSON.parse(scoring.score());
     } else {
       throw new Error(`unknown request ${op}`);
     }
