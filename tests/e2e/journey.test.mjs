@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 import { collectErrors, eventually, launch, newContext, pageUrl } from './lib/browser.mjs';
 import { journey } from './lib/steps.mjs';
-import { App, DataPage, ExperimentsPage, METRICS, RunsPage, SearchPanel } from './lib/pages.mjs';
+import { App, DataPage, ExperimentsPage, METRICS, ModelsPage, RunsPage, SearchPanel } from './lib/pages.mjs';
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -22,6 +22,7 @@ describe('a visitor whose browser prefers Spanish', () => {
   let experiments;
   let runs;
   let search;
+  let models;
 
   before(async () => {
     browser = await launch();
@@ -33,6 +34,7 @@ describe('a visitor whose browser prefers Spanish', () => {
     experiments = new ExperimentsPage(page);
     runs = new RunsPage(page);
     search = new SearchPanel(page);
+    models = new ModelsPage(page);
   });
 
   after(async () => {
@@ -251,6 +253,62 @@ describe('a visitor whose browser prefers Spanish', () => {
     await eventually('its finished children kept', () => children.count(), (n) => n >= kept);
     await app.reload();
     await eventually('still kept after a reload', () => children.count(), (n) => n >= kept);
+  });
+
+  step("registers the grid search's refitted best model and moves it to Staging", async () => {
+    await app.go('Modelos');
+    const option = await models.page.locator('#register-run option').filter({ hasText: /^grid-search-tree/ }).first().getAttribute('value');
+    await models.page.locator('#register-run').selectOption(option);
+    await models.page.locator('#register-reason').fill('mejor combinación del grid');
+    await models.page.getByTestId('register-button').click();
+    await eventually('version 1 registered', () => models.page.getByTestId('register-done').textContent(), (t) => t === 'models:/churn/1');
+    await models.page.locator('#version-stage').selectOption('Staging');
+    await models.page.getByTestId('stage-button').click();
+    await eventually('v1 in Staging', () => models.stages(), (s) => JSON.stringify(s) === '["Staging"]');
+  });
+
+  step("fails the report's F1 > 0.85 gate, then passes a champion gate and is promoted", async () => {
+    await models.page.getByTestId('promote-button').click();
+    await eventually('the gate failed', () => models.message(), (t) => /NO PASA/.test(t));
+    assert.match(await models.message(), /^puerta f1 > 0,850: v1 tiene 0,\d{3} → NO PASA$/);
+    assert.deepEqual(await models.stages(), ['Staging'], 'a failed gate moves nothing');
+    await models.page.getByLabel('supera al campeón actual en F1 sobre datos reservados').check();
+    await models.page.getByLabel('alias @champion').check();
+    await models.page.getByTestId('promote-button').click();
+    await eventually('the champion gate passed', () => models.message(), (t) => /campeón.*2000 filas reservadas → PASA$/.test(t));
+    await models.page.getByLabel('etapa Production (archiva la anterior)').check();
+    await models.page.getByTestId('promote-button').click();
+    await eventually('v1 in Production', () => models.stages(), (s) => JSON.stringify(s) === '["Production"]');
+    assert.equal((await models.page.getByTestId('version-aliases').first().textContent()).trim(), '@champion');
+    const audit = await models.page.getByTestId('audit-row').allTextContents();
+    for (const wanted of [/modelo creado/, /versión registrada desde el run/, /etapa None → Staging/, /NO PASA/, /@champion: — → v1/, /etapa Staging → Production/]) {
+      assert.ok(audit.some((row) => wanted.test(row)), `audit log has ${wanted}: ${audit.join(' | ')}`);
+    }
+    const lineage = await models.page.getByTestId('lineage').locator('li').allTextContents();
+    assert.equal(lineage.length, 7, lineage.join(' | '));
+    assert.match(lineage[2], /telco-synthetic/);
+    await app.page.screenshot({ path: `${ARTIFACTS}models.png`, fullPage: true });
+  });
+
+  step('serves the champion: one customer with what pushed the probability, and MLflow-style requests', async () => {
+    await app.go('Servicio');
+    assert.equal(await app.page.locator('#serve-uri').inputValue(), 'models:/churn@champion');
+    await app.page.getByTestId('serve-load').click();
+    await app.page.getByTestId('serve-loaded').waitFor();
+    await app.page.getByTestId('serve-predict').click();
+    const p = Number(await app.page.getByTestId('serve-probability').getAttribute('data-value'));
+    assert.ok(p >= 0 && p <= 1, `probability ${p}`);
+    assert.ok((await app.page.getByTestId('serve-pushes').locator('li').count()) >= 1, 'some column pushed');
+    await app.page.getByTestId('serve-send').click();
+    const answer = JSON.parse(await app.page.getByTestId('serve-response').textContent());
+    assert.equal(answer.predictions.length, 1);
+    await app.page.locator('#serve-request').fill('{"dataframe_records": [{"tenure": 3}]}');
+    await app.page.getByTestId('serve-send').click();
+    await eventually('a refusal naming the columns', () => app.page.getByTestId('serve-response').textContent(), (t) => /BAD_REQUEST/.test(t) && /faltan columnas: gender/.test(t));
+    await app.page.locator('#serve-uri').fill('models:/churn/9');
+    await app.page.getByTestId('serve-load').click();
+    await eventually('an unknown version said in words', () => app.page.getByTestId('serve-error').textContent(), (t) => t === '«churn» no tiene versión 9');
+    await app.page.screenshot({ path: `${ARTIFACTS}serving.png`, fullPage: true });
   });
 
   step('sees a run trained in another tab appear without reloading', async () => {

@@ -249,3 +249,21 @@ export class RunsPage {
     return (await this.rows.getByTestId('run-link').allTextContents()).map((text) => text.trim());
   }
 }
+
+/** `#/models`: the model registry. */
+export class ModelsPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  /** The stage of each version, in version order. */
+  async stages() {
+    return (await this.page.getByTestId('version-stage').allTextContents()).map((text) => text.trim());
+  }
+
+  /** The last action's message ('' when none). */
+  async message() {
+    const message = this.page.getByTestId('version-message');
+    return (await message.count()) === 0 ? '' : (await message.textContent()).trim();
+  }
+}

@@ -205,15 +205,32 @@ fn Served(loaded: Loaded) -> impl IntoView {
     }
 }
 
-/// The one-customer form and its answer.
+/// The text of `column`'s cell at `row` of `data` (empty when blank or absent).
+pub fn cell(data: &ciclo_core::dataset::Dataset, column: &str, row: usize) -> String {
+    match data.column(column).map(|c| &c.data) {
+        Some(ColumnData::Numeric(values)) => values.get(row).copied().flatten().map(|x| x.to_string()).unwrap_or_default(),
+        Some(ColumnData::Categorical { levels, codes }) => {
+            codes.get(row).copied().flatten().and_then(|c| levels.get(c as usize)).cloned().unwrap_or_default()
+        }
+        None => String::new(),
+    }
+}
+
+/// The one-customer form and its answer. It starts from the first customer of the built-in data (a real
+/// row, so that some columns push), each field falling back to its typical value.
 #[component]
 fn OneCustomer(model: Arc<LoggedModel>, signature: Signature, negative: String) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
+    let data = state.data.get_value();
     let fields: Vec<(String, ColType, Vec<String>, RwSignal<String>)> = signature
         .inputs
         .iter()
-        .map(|c| (c.name.clone(), c.kind, c.levels.clone(), RwSignal::new(c.reference.clone())))
+        .map(|c| {
+            let first = cell(&data.data, &c.name, 0);
+            let start = if first.is_empty() { c.reference.clone() } else { first };
+            (c.name.clone(), c.kind, c.levels.clone(), RwSignal::new(start))
+        })
         .collect();
     let result = RwSignal::new(None::<Result<(f64, Vec<Contribution>), String>>);
     let values = fields.clone();
