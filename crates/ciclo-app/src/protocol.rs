@@ -668,6 +668,9 @@ mod tests {
             let rows: Vec<usize> = (0..4_500).collect();
             let conformed = conform(&data, &model.signature()).unwrap();
             let (expected, _) = model.predict_proba(&conformed, &rows).unwrap();
+            // The serving path (a forest walked tree by tree) gives the fitted model's own bits.
+            let (x, _) = model.pipeline.transform(&conformed, &rows).unwrap();
+            assert_eq!(expected, model.model.predict_proba(&x).unwrap(), "{kind:?}");
             let mut reader = csv::Reader::from_reader(csv.as_bytes());
             let mut original = csv::Reader::from_reader(input.as_bytes());
             let header = reader.headers().unwrap().clone();

@@ -269,7 +269,7 @@ pub fn score(scoring: &Scoring, clock: &mut dyn FnMut() -> f64) -> Result<Scored
     let rows: Vec<usize> = (0..data.n_rows()).collect();
     let (x, _) = scoring.model.pipeline.transform(&data, &rows)?;
     let transformed = clock();
-    let probabilities = scoring.model.model.predict_proba(&x)?;
+    let probabilities = scoring.model.predict_matrix(&x)?;
     let predicted = clock();
     Ok(Scored {
         rows: rows.len(),
