@@ -208,10 +208,16 @@ fn Served(loaded: Loaded) -> impl IntoView {
 /// The text of `column`'s cell at `row` of `data` (empty when blank or absent).
 pub fn cell(data: &ciclo_core::dataset::Dataset, column: &str, row: usize) -> String {
     match data.column(column).map(|c| &c.data) {
-        Some(ColumnData::Numeric(values)) => values.get(row).copied().flatten().map(|x| x.to_string()).unwrap_or_default(),
-        Some(ColumnData::Categorical { levels, codes }) => {
-            codes.get(row).copied().flatten().and_then(|c| levels.get(c as usize)).cloned().unwrap_or_default()
+        Some(ColumnData::Numeric(values)) => {
+            values.get(row).copied().flatten().map(|x| x.to_string()).unwrap_or_default()
         }
+        Some(ColumnData::Categorical { levels, codes }) => codes
+            .get(row)
+            .copied()
+            .flatten()
+            .and_then(|c| levels.get(c as usize))
+            .cloned()
+            .unwrap_or_default(),
         None => String::new(),
     }
 }
