@@ -211,7 +211,9 @@ fn instances(body: &Value, key: &str, signature: &Signature) -> Result<Table, Re
                     expected: "columns of the same length",
                 });
             }
-            let rows = (0..n).map(|r| lists.iter().map(|l| l.get(r).cloned().unwrap_or(Value::Null)).collect()).collect();
+            let rows = (0..n)
+                .map(|r| lists.iter().map(|l| l.get(r).cloned().unwrap_or(Value::Null)).collect())
+                .collect();
             Ok(Table { columns, rows })
         }
         _ => Err(RequestError::Shape { at: key.to_string(), expected: "a list of records or of rows" }),
