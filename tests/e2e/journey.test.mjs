@@ -2,7 +2,7 @@
 // language switch kept across reloads; and no error in the console on the way.
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -305,6 +305,20 @@ describe('a visitor whose browser prefers Spanish', () => {
     await app.page.locator('#serve-request').fill('{"dataframe_records": [{"tenure": 3}]}');
     await app.page.getByTestId('serve-send').click();
     await eventually('a refusal naming the columns', () => app.page.getByTestId('serve-response').textContent(), (t) => /BAD_REQUEST/.test(t) && /faltan columnas: gender/.test(t));
+    const csv = [
+      'customerID,gender,SeniorCitizen,Partner,Dependents,tenure,PhoneService,MultipleLines,InternetService,OnlineSecurity,OnlineBackup,DeviceProtection,TechSupport,StreamingTV,StreamingMovies,Contract,PaperlessBilling,PaymentMethod,MonthlyCharges,TotalCharges,Churn',
+      'T-1,Female,0,Yes,No,1,No,No phone service,DSL,No,Yes,No,No,No,No,Month-to-month,Yes,Electronic check,29.85,29.85,No',
+      'T-2,Male,0,No,No,34,Yes,No,DSL,Yes,No,Yes,No,No,No,One year,No,Mailed check,56.95,1889.5,No',
+      'T-3,Male,1,No,No,2,Yes,No,Fiber optic,No,No,No,No,No,No,Month-to-month,Yes,"Electronic check",70.7,151.65,Yes',
+    ].join('\n');
+    await app.page.locator('#serve-csv').setInputFiles({ name: 'clientes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await eventually('the CSV scored in the worker', () => app.page.getByTestId('csv-done').textContent().catch(() => ''), (t) => t === '3 de 3 filas puntuadas');
+    const [download] = await Promise.all([app.page.waitForEvent('download'), app.page.getByTestId('csv-download').click()]);
+    assert.equal(download.suggestedFilename(), 'clientes-scored.csv');
+    const scored = (await readFile(await download.path(), 'utf8')).trim().split('\n');
+    assert.equal(scored.length, 4, scored.join('\n'));
+    assert.match(scored[0], /,Churn,probability,prediction$/);
+    assert.match(scored[3], /^T-3,.*,0\.\d+,(Yes|No)$/);
     await app.page.locator('#serve-uri').fill('models:/churn/9');
     await app.page.getByTestId('serve-load').click();
     await eventually('an unknown version said in words', () => app.page.getByTestId('serve-error').textContent(), (t) => t === '«churn» no tiene versión 9');

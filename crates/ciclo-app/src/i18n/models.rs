@@ -79,6 +79,9 @@ pub enum M {
     ServeCsvHelp,
     ServeCsvDownload,
     ServeLoaded,
+    ServeCsvFile,
+    ServeCsvCancel,
+    ServeCsvCancelled,
 }
 
 impl M {
@@ -193,6 +196,9 @@ impl M {
             ),
             M::ServeCsvDownload => ("Descargar el CSV puntuado", "Download the scored CSV"),
             M::ServeLoaded => ("Cargado:", "Loaded:"),
+            M::ServeCsvFile => ("Archivo CSV", "CSV file"),
+            M::ServeCsvCancel => ("Cancelar", "Cancel"),
+            M::ServeCsvCancelled => ("Puntuación cancelada.", "Scoring cancelled."),
         };
         match lang {
             Lang::Es => es,
@@ -373,5 +379,21 @@ pub fn models_error(error: &ModelsError, lang: Lang) -> String {
         }
         (ModelsError::Load(why), Lang::Es) => format!("el modelo no se puede leer: {why}"),
         (ModelsError::Load(why), Lang::En) => format!("the model cannot be read: {why}"),
+    }
+}
+
+/// "1.200 de 5.000 filas puntuadas" / "1,200 of 5,000 rows scored".
+pub fn scored_rows(lang: Lang, done: usize, total: usize) -> String {
+    match lang {
+        Lang::Es => format!("{done} de {total} filas puntuadas"),
+        Lang::En => format!("{done} of {total} rows scored"),
+    }
+}
+
+/// Why a CSV could not be scored (the worker's sentence names the column or line).
+pub fn score_failed(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::Es => format!("No se pudo puntuar el CSV: {why}"),
+        Lang::En => format!("The CSV could not be scored: {why}"),
     }
 }

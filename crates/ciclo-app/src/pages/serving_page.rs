@@ -17,6 +17,7 @@ use crate::i18n::models::{self as words, M};
 use crate::i18n::{Key, Lang};
 use crate::models::load_model;
 use crate::route::Page;
+use crate::scoring::{CsvScoring, ScoreStatus};
 use crate::state::{use_app, AppState};
 
 /// The URIs worth offering for `registry`: each model's aliases, stages in use, and versions.
@@ -202,6 +203,76 @@ fn Served(loaded: Loaded) -> impl IntoView {
             <OneCustomer model=model.clone() signature=signature.clone() negative=negative.clone()/>
             <RequestBox model=model.clone() signature=signature.clone() negative=negative.clone()/>
         </div>
+        <CsvPanel model=model.clone()/>
+    }
+}
+
+/// Scores an uploaded CSV in a worker, with progress, and offers the scored file.
+#[component]
+fn CsvPanel(model: Arc<LoggedModel>) -> impl IntoView {
+    let lang = use_app().lang;
+    let scoring = CsvScoring::new();
+    let file_name = RwSignal::new(String::new());
+    let read_error = RwSignal::new(None::<String>);
+    let model_json = serde_json::to_string(&*model).unwrap_or_default();
+    let chosen = move |ev: leptos::ev::Event| {
+        let model_json = model_json.clone();
+        spawn_local(async move {
+            match crate::download::read_chosen_file(&ev).await {
+                Ok(Some((name, text))) => {
+                    read_error.set(None);
+                    file_name.set(name.clone());
+                    scoring.start(model_json, name, text);
+                }
+                Ok(None) => {}
+                Err(error) => read_error.set(Some(error)),
+            }
+        });
+    };
+    let download = move |_| {
+        let name = file_name.get_untracked();
+        let scored = format!("{}-scored.csv", name.trim_end_matches(".csv"));
+        scoring.status.with_untracked(|status| {
+            if let ScoreStatus::Done { csv, .. } = status {
+                if let Err(error) = crate::download::download(&scored, "text/csv", csv) {
+                    log::error!("download failed: {error}");
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card csv-scoring" aria-labelledby="csv-title">
+            <h2 id="csv-title">{move || M::ServeCsv.text(lang.get())}</h2>
+            <p class="hint">{move || M::ServeCsvHelp.text(lang.get())}</p>
+            <div class="field">
+                <label for="serve-csv">{move || M::ServeCsvFile.text(lang.get())}</label>
+                <input id="serve-csv" type="file" accept=".csv,text/csv" on:change=chosen disabled=move || scoring.status.with(ScoreStatus::is_busy)/>
+            </div>
+            {move || read_error.get().map(|e| view! { <p class="error" role="alert">{words::score_failed(lang.get(), &e)}</p> })}
+            {move || {
+                let lang = lang.get();
+                scoring.status.with(|status| match status {
+                    ScoreStatus::Idle => ().into_any(),
+                    ScoreStatus::Running { done, total } => {
+                        let fraction = status.fraction();
+                        view! {
+                            <p role="status" data-testid="csv-progress">
+                                <progress max="1" value=fraction.unwrap_or(0.0)></progress> " "
+                                {words::scored_rows(lang, *done, *total)} " "
+                                <button type="button" on:click=move |_| scoring.cancel()>{M::ServeCsvCancel.text(lang)}</button>
+                            </p>
+                        }.into_any()
+                    }
+                    ScoreStatus::Done { rows, notes, .. } => view! {
+                        <p class="notice" role="status" data-testid="csv-done">{words::scored_rows(lang, *rows, *rows)}</p>
+                        {(!notes.is_empty()).then(|| view! { <ul class="hint">{notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul> })}
+                        <button type="button" class="primary" data-testid="csv-download" on:click=download>{M::ServeCsvDownload.text(lang)}</button>
+                    }.into_any(),
+                    ScoreStatus::Failed(why) => view! { <p class="error" role="alert" data-testid="csv-error">{words::score_failed(lang, why)}</p> }.into_any(),
+                    ScoreStatus::Cancelled => view! { <p class="notice" role="status">{M::ServeCsvCancelled.text(lang)}</p> }.into_any(),
+                })
+            }}
+        </section>
     }
 }
 
