@@ -16,7 +16,9 @@
 //! Layout 4 ([`ciclo_core::tracking::SCHEMA_VERSION`]): layout 3 plus the model registry:
 //! `registered_models` (key path `name`, records `ciclo_core::registry::RegisteredModel`), `model_versions`
 //! (key path `[name, version]`, records `ModelVersion`) and `registry_audit` (key path `seq`, records
-//! `AuditEntry`). No record is rewritten.
+//! `AuditEntry`). No record is rewritten. `runs` also gets the index `lifecycle_start_time` on
+//! `[lifecycle_stage, start_time]` ([`RUNS_BY_STAGE_AND_START`]), from which the page reads its newest active
+//! runs and their count without reading every run.
 //!
 //! Nothing here touches the browser, so the record rewrites are tested natively; `upgrade.rs` applies them
 //! inside IndexedDB's upgrade transaction.
@@ -39,6 +41,9 @@ pub const META: &str = "meta";
 pub const RUNS_BY_EXPERIMENT: &str = "experiment_id";
 /// The index of `runs` by `parent_run_id` (layout 3), to find a purged run's children.
 pub const RUNS_BY_PARENT: &str = "parent_run_id";
+/// The index of `runs` by `[lifecycle_stage, start_time]` (layout 4): the newest active runs are the last
+/// keys of its `["active", ...]` range, and counting that range counts the active runs.
+pub const RUNS_BY_STAGE_AND_START: &str = "lifecycle_start_time";
 /// The object store of artifact contents (layout 3).
 pub const ARTIFACTS: &str = "artifacts";
 /// The object store of metric step histories (layout 3).

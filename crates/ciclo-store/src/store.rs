@@ -14,15 +14,15 @@ use js_sys::Array;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    IdbDatabase, IdbKeyRange, IdbObjectStore, IdbOpenDbRequest, IdbTransaction, IdbTransactionMode,
-    IdbVersionChangeEvent,
+    IdbDatabase, IdbIndex, IdbKeyRange, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction,
+    IdbTransactionMode, IdbVersionChangeEvent,
 };
 
 use crate::error::{backend, backend_opening, plain};
 use crate::js::{self, Opened};
 use crate::migrate::{
     ArtifactRecord, HistoryRecord, SchemaRecord, ARTIFACTS, EXPERIMENTS, META, METRIC_HISTORIES, RUNS,
-    RUNS_BY_PARENT, SCHEMA_KEY,
+    RUNS_BY_PARENT, RUNS_BY_STAGE_AND_START, SCHEMA_KEY,
 };
 use crate::record::{decode, decode_all, put};
 use crate::upgrade::{self, Failure};
@@ -99,6 +99,50 @@ impl IdbStore {
         let context = format!("cannot read the tracking database `{}`", self.name);
         let transaction = self.transaction(&[EXPERIMENTS, RUNS], IdbTransactionMode::Readonly, &context)?;
         read_all(&transaction, &context).await
+    }
+
+    /// Every experiment and the `n` newest active runs (by start time, with every run that ties with the
+    /// last of them, so that the search's order, newest first and then by run id, picks the same first `n`
+    /// from them as from all runs), in [`sort_snapshot`] order, and how many active runs are stored.
+    ///
+    /// Reads the index of runs by lifecycle stage and start time backwards, so it costs the same with 50 or
+    /// 10,000 runs stored: the page shows its first page from it while [`IdbStore::load`] reads the rest.
+    pub async fn load_newest(&self, n: usize) -> Result<(Snapshot, u32), StoreError> {
+        let context = format!("cannot read the newest runs of the tracking database `{}`", self.name);
+        let transaction = self.transaction(&[EXPERIMENTS, RUNS], IdbTransactionMode::Readonly, &context)?;
+        let store = |name: &str| transaction.object_store(name).map_err(|error| backend(&context, &error));
+        let (experiments, runs) = (store(EXPERIMENTS)?, store(RUNS)?);
+        let index = runs.index(RUNS_BY_STAGE_AND_START).map_err(|error| backend(&context, &error))?;
+        let active = stage_range("active").map_err(|error| backend(&context, &error))?;
+
+        let experiments = experiments.get_all().map_err(|error| backend(&context, &error))?;
+        let experiments = js::request(&experiments);
+        let count = index.count_with_key(&active).map_err(|error| backend(&context, &error))?;
+        let count = js::request(&count);
+        let mut newest: Vec<Run> = Vec::new();
+        if n > 0 {
+            let cursor = open_cursor(&index, &active, "prev").map_err(|error| backend(&context, &error))?;
+            loop {
+                let step = js::request(&cursor).await.map_err(|error| backend(&context, &error))?;
+                if step.is_null() || step.is_undefined() {
+                    break;
+                }
+                let value = js_sys::Reflect::get(&step, &JsValue::from_str("value"))
+                    .map_err(|error| backend(&context, &error))?;
+                let run: Run = decode(value, "run", &context)?;
+                if newest.len() >= n && newest.last().is_some_and(|last| last.start_time != run.start_time) {
+                    break;
+                }
+                newest.push(run);
+                continue_cursor(&step).map_err(|error| backend(&context, &error))?;
+            }
+        }
+        let experiments = experiments.await.map_err(|error| backend(&context, &error))?;
+        let count = count.await.map_err(|error| backend(&context, &error))?;
+        let mut snapshot =
+            Snapshot { experiments: decode_all(experiments, "experiment", &context)?, runs: newest };
+        sort_snapshot(&mut snapshot);
+        Ok((snapshot, count.as_f64().unwrap_or(0.0) as u32))
     }
 
     /// Applies `changes` in order, all or nothing: checks them with [`validate_batch`] against what is
@@ -345,6 +389,29 @@ fn run_range(run_id: &str) -> Result<IdbKeyRange, JsValue> {
     let lower = Array::of1(&run_id.into());
     let upper = Array::of2(&run_id.into(), &Array::new());
     IdbKeyRange::bound(&lower, &upper)
+}
+
+/// The key range of the index [`RUNS_BY_STAGE_AND_START`] that holds the runs in lifecycle stage `stage`: from
+/// `[stage]` up to `[stage, []]` (arrays sort after numbers).
+fn stage_range(stage: &str) -> Result<IdbKeyRange, JsValue> {
+    IdbKeyRange::bound(&Array::of1(&stage.into()), &Array::of2(&stage.into(), &Array::new()))
+}
+
+/// `index.openCursor(range, direction)`: a request whose `success` fires with each record in turn (then
+/// with `null`), each time [`continue_cursor`] asks for the next. Called by name, as `web-sys` gates its
+/// cursor types behind features this crate does not enable.
+fn open_cursor(index: &IdbIndex, range: &IdbKeyRange, direction: &str) -> Result<IdbRequest, JsValue> {
+    let open =
+        js_sys::Reflect::get(index, &JsValue::from_str("openCursor"))?.dyn_into::<js_sys::Function>()?;
+    open.call2(index, range, &JsValue::from_str(direction))?.dyn_into::<IdbRequest>()
+}
+
+/// `cursor.continue()`: the cursor's request fires `success` again with the next record.
+fn continue_cursor(cursor: &JsValue) -> Result<(), JsValue> {
+    let next =
+        js_sys::Reflect::get(cursor, &JsValue::from_str("continue"))?.dyn_into::<js_sys::Function>()?;
+    next.call0(cursor)?;
+    Ok(())
 }
 
 /// The record under `key` in `store`, if any.

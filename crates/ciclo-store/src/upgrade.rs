@@ -21,7 +21,7 @@ use crate::error::{backend, plain};
 use crate::js;
 use crate::migrate::{
     self, SchemaRecord, ARTIFACTS, EXPERIMENTS, META, METRIC_HISTORIES, MODEL_VERSIONS, REGISTERED_MODELS,
-    REGISTRY_AUDIT, RUNS, RUNS_BY_EXPERIMENT, RUNS_BY_PARENT,
+    REGISTRY_AUDIT, RUNS, RUNS_BY_EXPERIMENT, RUNS_BY_PARENT, RUNS_BY_STAGE_AND_START,
 };
 use crate::record::put;
 
@@ -60,7 +60,7 @@ pub(crate) fn on_upgrade_needed(
                 to_v3(&transaction, &database)?;
             }
             if old_version < 4.0 {
-                to_v4(&database)?;
+                to_v4(&database, &transaction)?;
             }
             Ok(())
         };
@@ -99,8 +99,14 @@ fn to_v3(transaction: &IdbTransaction, database: &IdbDatabase) -> Result<(), JsV
     Ok(())
 }
 
-/// Layout 4: the model registry's stores. No record changes.
-fn to_v4(database: &IdbDatabase) -> Result<(), JsValue> {
+/// Layout 4: the model registry's stores, and an index of runs by lifecycle stage and start time (the page
+/// reads its newest active runs from it first). No record changes: IndexedDB fills the index itself.
+fn to_v4(database: &IdbDatabase, transaction: &IdbTransaction) -> Result<(), JsValue> {
+    let stage_and_start =
+        js_sys::Array::of2(&JsValue::from_str("lifecycle_stage"), &JsValue::from_str("start_time"));
+    transaction
+        .object_store(RUNS)?
+        .create_index_with_str_sequence(RUNS_BY_STAGE_AND_START, &stage_and_start)?;
     database.create_object_store_with_optional_parameters(REGISTERED_MODELS, &key_path("name"))?;
     database.create_object_store_with_optional_parameters(
         MODEL_VERSIONS,

@@ -95,6 +95,36 @@ async fn a_batch_round_trips_and_persists() {
 }
 
 #[wasm_bindgen_test]
+async fn the_newest_runs_come_first_with_the_count_of_active_runs() {
+    let name = fresh_name("newest").await;
+    let store = IdbStore::open(&name).await.unwrap();
+    assert_eq!(store.load_newest(50).await.unwrap(), (Snapshot::default(), 0));
+
+    // Start times 10, 20, ... 90 stored out of order; "t1" ties with "r7" (70); "r9", the newest, is deleted.
+    let mut changes = vec![Change::PutExperiment(experiment("0", "Default"))];
+    for i in [5, 1, 9, 3, 7, 2, 8, 4, 6] {
+        changes.push(Change::PutRun(run(&format!("r{i}"), "0", i * 10, "1.0")));
+    }
+    changes.push(Change::PutRun(run("t1", "0", 70, "1.0")));
+    store.apply(&changes).await.unwrap();
+    store.apply(&delete_run(&store.load().await.unwrap(), "r9", 100).unwrap()).await.unwrap();
+
+    let ids = |s: &Snapshot| s.runs.iter().map(|r| r.run_id.clone()).collect::<Vec<_>>();
+    let (newest, active) = store.load_newest(2).await.unwrap();
+    assert_eq!(active, 9);
+    assert_eq!(newest.experiments, store.load().await.unwrap().experiments);
+    // In the snapshot's order (newest first), and the tie at the boundary is read too.
+    assert_eq!(ids(&newest), ["r8", "r7", "t1"]);
+    let (newest, _) = store.load_newest(4).await.unwrap();
+    assert_eq!(ids(&newest), ["r8", "r7", "t1", "r6"]);
+    let (all, active) = store.load_newest(50).await.unwrap();
+    assert_eq!((all.runs.len(), active), (9, 9));
+    assert_eq!(ids(&store.load_newest(0).await.unwrap().0), Vec::<String>::new());
+    drop(store);
+    IdbStore::delete_database(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
 async fn a_refused_batch_writes_nothing() {
     let name = fresh_name("refused").await;
     let store = IdbStore::open(&name).await.unwrap();
@@ -283,6 +313,10 @@ async fn a_v2_database_is_upgraded_with_parents_and_new_stores() {
     let child = snapshot.run("c").unwrap();
     assert_eq!(child.parent_run_id.as_deref(), Some("p"));
     assert_eq!(raw_index_count(&name, "runs", "parent_run_id", "p").await, 1);
+    // Layout 4's index of runs by stage and start time holds the upgraded runs.
+    let (newest, active) = store.load_newest(1).await.unwrap();
+    assert_eq!(active, 2);
+    assert_eq!(newest.runs.iter().map(|r| r.run_id.as_str()).collect::<Vec<_>>(), ["c"]);
 
     // The new stores work: a purge of the parent finds its child through the new index.
     let log = Change::LogMetric {
