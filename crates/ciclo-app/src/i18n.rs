@@ -221,6 +221,7 @@ pub enum Key {
     ChartHidden,
     Footer,
     WorkerFailed,
+    RunsLoadingAll,
 }
 
 impl Key {
@@ -651,6 +652,10 @@ impl Key {
             Key::WorkerFailed => (
                 "El worker de entrenamiento no arrancó en 20 s: recarga la página.",
                 "The training worker did not start within 20 s: reload the page.",
+            ),
+            Key::RunsLoadingAll => (
+                "Cargando todos los runs… La búsqueda, el orden y las páginas siguientes esperan a tenerlos.",
+                "Loading all runs… Search, sort and the next pages wait until they are in.",
             ),
         };
         match lang {

@@ -14,6 +14,12 @@
 //! touched records are read back from IndexedDB and the page carries on with them. When IndexedDB cannot
 //! be opened or a write fails (a full disk), the page says so in one sentence and keeps working in memory,
 //! artifacts and metric histories included.
+//!
+//! Reading every run takes IndexedDB about a second with 10,000 runs (issue 4), so the newest page of active
+//! runs is read first, through an index, into [`Tracking::newest`]: the runs table shows it at once. The
+//! working set itself is only ever complete: it stays empty, and the status [`StorageStatus::Opening`],
+//! until every run is loaded, as before, so writes, the recovery of abandoned runs and other tabs' batches
+//! never meet a partial snapshot.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -23,6 +29,8 @@ use ciclo_core::tracking::{self, validate_batch, Change, MetricPoint, Snapshot, 
 use ciclo_store::{IdbStore, TrackingChannel};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+use crate::components::runs_table::PAGE_SIZE;
 
 /// The IndexedDB database name.
 pub const DB_NAME: &str = "ciclo";
@@ -39,6 +47,16 @@ pub enum StorageStatus {
         /// The reason, in the browser's words.
         reason: String,
     },
+}
+
+/// The newest active runs, read before the rest while the store opens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Newest {
+    /// Every experiment and the newest [`PAGE_SIZE`] active runs (with those tying with the last of them),
+    /// so that the runs table's default view of them is its default view of all runs.
+    pub snapshot: Snapshot,
+    /// How many active runs are stored.
+    pub active_runs: u32,
 }
 
 /// A batch of changes as the backend keeps it (shared, as artifacts can be large).
@@ -91,6 +109,9 @@ pub struct Tracking {
     pub snapshot: RwSignal<Snapshot>,
     /// Where it is kept.
     pub status: RwSignal<StorageStatus>,
+    /// While the store opens (status [`StorageStatus::Opening`]), the newest runs once read; `None` before
+    /// and after. For showing only: every write and search works on [`Tracking::snapshot`].
+    pub newest: RwSignal<Option<Newest>>,
     backend: StoredValue<Rc<RefCell<Backend>>, LocalStorage>,
 }
 
@@ -106,6 +127,7 @@ impl Tracking {
         let tracking = Tracking {
             snapshot: RwSignal::new(Snapshot::default()),
             status: RwSignal::new(StorageStatus::Opening),
+            newest: RwSignal::new(None),
             backend: StoredValue::new_local(Rc::new(RefCell::new(Backend {
                 writer: Writer::Opening,
                 reader: None,
@@ -118,7 +140,7 @@ impl Tracking {
         };
         let db_name = db_name.to_string();
         spawn_local(async move {
-            match Tracking::load(&db_name).await {
+            match tracking.load(&db_name).await {
                 Ok((idb, snapshot)) => tracking.opened(&db_name, Rc::new(idb), snapshot),
                 Err(error) => tracking.fall_back(&error),
             }
@@ -127,9 +149,16 @@ impl Tracking {
         tracking
     }
 
-    /// Opens the database, loads it and ends the runs closed tabs left RUNNING.
-    async fn load(db_name: &str) -> Result<(IdbStore, Snapshot), StoreError> {
+    /// Opens the database, shows its newest runs, loads it and ends the runs closed tabs left RUNNING.
+    async fn load(self, db_name: &str) -> Result<(IdbStore, Snapshot), StoreError> {
         let idb = IdbStore::open(db_name).await?;
+        match idb.load_newest(PAGE_SIZE).await {
+            Ok((snapshot, active_runs)) => {
+                self.newest.try_set(Some(Newest { snapshot, active_runs }));
+            }
+            // Only slower: the table shows its first page once everything is loaded.
+            Err(error) => log::warn!("the newest runs could not be read first: {error}"),
+        }
         let mut snapshot = idb.load().await?;
         let live = ciclo_store::live_runs().await.unwrap_or_else(|error| {
             // Without Web Locks no tab can say it is training: recover them all. A tab still training one
@@ -171,6 +200,7 @@ impl Tracking {
             b.queue.iter().cloned().collect()
         };
         self.snapshot.set(rebase(loaded, &waiting, |_| true));
+        self.newest.set(None);
         self.status.set(StorageStatus::Persistent);
         self.start_writing(&backend);
     }
@@ -184,6 +214,7 @@ impl Tracking {
         let failed: Vec<Batch> = b.in_flight.take().into_iter().chain(b.queue.drain(..)).collect();
         b.unsaved.extend(failed);
         drop(b);
+        self.newest.try_set(None);
         self.status.set(StorageStatus::MemoryOnly { reason: error.to_string() });
     }
 

@@ -134,6 +134,73 @@ async fn opening_kills_runs_a_closed_tab_left_running_but_not_live_ones() {
 }
 
 #[wasm_bindgen_test]
+async fn the_newest_page_shows_while_every_run_loads_and_the_working_set_is_never_partial() {
+    let name = fresh_name("newest").await;
+    let deleted = unique("deleted");
+    {
+        let idb = IdbStore::open(&name).await.unwrap();
+        let mut changes = vec![Change::PutExperiment(Experiment::default_at(1))];
+        for i in 0..60 {
+            let id = format!("run{i:02}");
+            changes.push(Change::PutRun(Run {
+                status: RunStatus::Finished,
+                end_time: Some(1_000 + i + 5),
+                ..new_run(&id, 1_000 + i)
+            }));
+        }
+        changes.push(Change::PutRun(Run {
+            status: RunStatus::Finished,
+            end_time: Some(3_000),
+            ..new_run(&deleted, 2_000)
+        }));
+        idb.apply(&changes).await.unwrap();
+        let snapshot = idb.load().await.unwrap();
+        idb.apply(&tracking::delete_run(&snapshot, &deleted, 4_000).unwrap()).await.unwrap();
+    }
+    executor();
+    // What the page could show, each time `newest` changes: the newest runs held and the count, and the
+    // working set's size at that moment.
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::<(Vec<String>, u32, usize)>::new()));
+    let loaded_with = std::rc::Rc::new(std::cell::Cell::new(None::<(bool, usize)>));
+    let tracking = {
+        let loaded_with = loaded_with.clone();
+        let tracking = std::rc::Rc::new(std::cell::OnceCell::<Tracking>::new());
+        let handle = tracking.clone();
+        let opened = Tracking::open_named(&name, move || {
+            if let Some(t) = handle.get() {
+                let ready = t.newest.with_untracked(Option::is_none);
+                loaded_with.set(Some((ready, t.snapshot.with_untracked(|s| s.runs.len()))));
+            }
+        });
+        let _ = tracking.set(opened);
+        opened
+    };
+    let owner = Owner::new();
+    owner.with(|| {
+        let seen = seen.clone();
+        Effect::new(move |_| {
+            if let Some(newest) = tracking.newest.get() {
+                let ids = newest.snapshot.runs.iter().map(|r| r.run_id.clone()).collect();
+                let held = tracking.snapshot.with_untracked(|s| s.runs.len());
+                seen.borrow_mut().push((ids, newest.active_runs, held));
+            }
+        });
+    });
+    wait_for("the store to open", || tracking.status.get_untracked() != StorageStatus::Opening).await;
+    sleep(50).await;
+
+    let seen = seen.borrow().clone();
+    assert_eq!(seen.len(), 1, "the newest runs are shown once, before everything is loaded");
+    let (ids, active, held) = &seen[0];
+    let expected: Vec<String> = (10..60).rev().map(|i| format!("run{i:02}")).collect();
+    assert_eq!((ids, *active, *held), (&expected, 60, 0), "the newest 50 active runs of 60, none held yet");
+    // When the page is told it is loaded, everything is held and the newest page is gone.
+    assert_eq!(loaded_with.get(), Some((true, 61)));
+    assert_eq!(tracking.status.get_untracked(), StorageStatus::Persistent);
+    assert_eq!(tracking.newest.get_untracked(), None);
+}
+
+#[wasm_bindgen_test]
 async fn a_batch_one_tab_writes_shows_up_once_in_the_other() {
     let name = fresh_name("tabs").await;
     let (one, two) = (open(&name).await, open(&name).await);

@@ -3,6 +3,10 @@
 //!
 //! The search is the core's (`tracking::search::Query`): compiled once per typed filter and run over the
 //! working set whenever it changes; only the visible page is rendered, so 10,000 runs cost one page of rows.
+//!
+//! While the store opens, the table shows the newest runs it read first (`Tracking::newest`) as its
+//! default view (newest first, active runs of every experiment), ranged against the count of every active
+//! run; any other view, and deleting, wait for every run to be loaded, which a note says.
 
 use std::collections::BTreeSet;
 
@@ -125,17 +129,39 @@ pub fn RunsTable() -> impl IntoView {
         };
         Query::compile(&request)
     });
-    // The page of runs: (runs, total, next offset), or nothing while the query has an error.
+    // Whether only the newest runs are held yet (the store is still loading the rest).
+    let loading = move || tracking.newest.with(Option::is_some);
+    // The page of runs: (runs, total, next offset), or nothing while the query has an error or, until every
+    // run is loaded, is not the default view, the only one the newest runs show exactly.
     let page = Memo::new(move |_| {
         let query = query.get().ok()?;
-        Some(tracking.snapshot.with(|s| {
-            let page = query.run(&s.runs);
-            (page.runs.into_iter().cloned().collect::<Vec<Run>>(), page.total, page.next_offset)
-        }))
+        let newest = tracking.newest.with(|newest| {
+            newest.as_ref().map(|newest| {
+                let default_view = applied.with(String::is_empty)
+                    && sort.with(Option::is_none)
+                    && !deleted_view.get()
+                    && experiment.with(String::is_empty)
+                    && offset.get() == 0;
+                default_view.then(|| {
+                    let page = query.run(&newest.snapshot.runs);
+                    (page.runs.into_iter().cloned().collect::<Vec<Run>>(), newest.active_runs as usize, None)
+                })
+            })
+        });
+        match newest {
+            Some(shown) => shown,
+            None => Some(tracking.snapshot.with(|s| {
+                let page = query.run(&s.runs);
+                (page.runs.into_iter().cloned().collect::<Vec<Run>>(), page.total, page.next_offset)
+            })),
+        }
     });
     let error_text =
         move || query.with(|q| q.as_ref().err().map(|e| search_error(e, &applied.get(), lang.get())));
-    let has_runs = move || tracking.snapshot.with(|s| !s.runs.is_empty());
+    let has_runs = move || {
+        tracking.snapshot.with(|s| !s.runs.is_empty())
+            || tracking.newest.with(|n| n.as_ref().is_some_and(|n| n.active_runs > 0))
+    };
 
     let apply_filter = move || {
         applied.set(filter.get_untracked());
@@ -337,15 +363,15 @@ pub fn RunsTable() -> impl IntoView {
                 <Show
                     when=move || deleted_view.get()
                     fallback=move || view! {
-                        <button type="button" data-testid="delete-runs" disabled=move || selected.with(|s| s.is_empty()) on:click=delete>
+                        <button type="button" data-testid="delete-runs" disabled=move || loading() || selected.with(|s| s.is_empty()) on:click=delete>
                             {move || Key::RunsDelete.text(lang.get())}
                         </button>
                     }
                 >
-                    <button type="button" data-testid="restore-runs" disabled=move || selected.with(|s| s.is_empty()) on:click=restore>
+                    <button type="button" data-testid="restore-runs" disabled=move || loading() || selected.with(|s| s.is_empty()) on:click=restore>
                         {move || Key::RunsRestore.text(lang.get())}
                     </button>
-                    <button type="button" data-testid="purge-runs" on:click=purge>
+                    <button type="button" data-testid="purge-runs" disabled=loading on:click=purge>
                         {move || Key::RunsPurge.text(lang.get())}
                     </button>
                 </Show>
@@ -355,6 +381,7 @@ pub fn RunsTable() -> impl IntoView {
                 </details>
             </div>
             {move || action_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || loading().then(|| view! { <p class="hint" role="status" data-testid="runs-loading">{move || Key::RunsLoadingAll.text(lang.get())}</p> })}
             <Show
                 when=has_runs
                 fallback=move || view! { <p class="empty">{move || Key::RunsEmpty.text(lang.get())}</p> }
