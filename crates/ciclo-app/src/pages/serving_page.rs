@@ -367,6 +367,7 @@ fn OneCustomer(model: Arc<LoggedModel>, signature: Signature, negative: String) 
                 Ok((p, pushes)) => {
                     let lang = lang.get();
                     let label = if p >= model.threshold { positive.clone() } else { negative.clone() };
+                    // Pushes under 0.05 of a point are left out: they would read "0,0 %".
                     let largest = pushes.iter().map(|c| c.delta.abs()).fold(0.0_f64, f64::max).max(1e-9);
                     view! {
                         <p class="probability" data-testid="serve-probability" data-value=p.to_string()>
@@ -375,7 +376,7 @@ fn OneCustomer(model: Arc<LoggedModel>, signature: Signature, negative: String) 
                         <h3>{M::ServePushes.text(lang)}</h3>
                         <p class="hint">{M::ServePushesExplain.text(lang)}</p>
                         <ul class="pushes" data-testid="serve-pushes">
-                            {pushes.into_iter().take(8).map(|c| {
+                            {pushes.into_iter().filter(|c| c.delta.abs() >= 0.0005).take(8).map(|c| {
                                 let width = format!("width: {:.1}%", 100.0 * c.delta.abs() / largest);
                                 let up = c.delta > 0.0;
                                 let sign = if up { "+" } else { "−" };
