@@ -11,17 +11,19 @@
 //! in one transaction, and the same changes applied to memory give the same state.
 
 mod gate;
+mod meta;
 mod model;
 mod ops;
 mod uri;
 
 pub use gate::{check_gate, GateCheck, GateRule};
+pub use meta::{edit_meta, MetaEdit, Subject};
 pub use model::{
     AuditEntry, AuditEvent, ModelVersion, RegisteredModel, Registry, RegistryChange, Stage,
     MODEL_ARTIFACT_PATH,
 };
 pub use ops::{
-    delete_alias, promote, register, set_alias, set_model_description, set_version_description, transition,
-    validate_alias, validate_model_name, Promotion, PromotionOutcome, RegistryError, Target,
+    delete_alias, promote, register, set_alias, transition, validate_alias, validate_model_name, Promotion,
+    PromotionOutcome, RegistryError, Target,
 };
 pub use uri::{parse_uri, resolve, ModelUri, Resolved, UriError};

@@ -142,6 +142,15 @@ pub enum AuditEvent {
     GateChecked(GateCheck),
     /// A description was changed.
     DescriptionChanged,
+    /// A tag was set, changed or removed.
+    TagSet {
+        /// The tag's key.
+        key: String,
+        /// Its value before, if it was set.
+        from: Option<String>,
+        /// Its value now; `None` when removed.
+        to: Option<String>,
+    },
 }
 
 /// One line of the audit log.

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tracking::LimitError;
+
 use super::gate::GateCheck;
 use super::model::{
     AuditEntry, AuditEvent, ModelVersion, RegisteredModel, Registry, RegistryChange, Stage,
@@ -13,9 +15,6 @@ use super::model::{
 const MAX_MODEL_NAME_LENGTH: usize = 256;
 /// Longest alias (MLflow's `_validate_model_alias_name`).
 const MAX_ALIAS_LENGTH: usize = 255;
-/// Longest description (MLflow's `MAX_REGISTERED_MODEL_DESCRIPTION_LENGTH`… is unbounded in SQL; the
-/// page keeps it to a tag value's 5000 so it exports cleanly as `mlflow.note.content`).
-const MAX_DESCRIPTION_LENGTH: usize = 5000;
 
 /// Why an operation is refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -63,6 +62,12 @@ pub enum RegistryError {
     /// The description is longer than the page keeps.
     #[error("the description is {0} characters long, more than 5000")]
     DescriptionTooLong(usize),
+    /// A tag key or value outside MLflow's limits.
+    #[error("{0}")]
+    BadTag(LimitError),
+    /// No such tag.
+    #[error("there is no tag `{0}`")]
+    UnknownTag(String),
     /// The run id is empty.
     #[error("a version needs the run that logged its model")]
     NoRun,
@@ -105,16 +110,16 @@ pub fn validate_alias(alias: &str) -> Result<(), RegistryError> {
 }
 
 /// Appends audit entries with consecutive sequence numbers.
-struct Log<'a> {
+pub(super) struct Log<'a> {
     registry: &'a Registry,
-    changes: Vec<RegistryChange>,
+    pub(super) changes: Vec<RegistryChange>,
     seq: u64,
     now_ms: i64,
     reason: String,
 }
 
 impl<'a> Log<'a> {
-    fn new(registry: &'a Registry, now_ms: i64, reason: &str) -> Log<'a> {
+    pub(super) fn new(registry: &'a Registry, now_ms: i64, reason: &str) -> Log<'a> {
         Log {
             registry,
             changes: Vec::new(),
@@ -124,7 +129,7 @@ impl<'a> Log<'a> {
         }
     }
 
-    fn audit(&mut self, model: &str, version: Option<u32>, event: AuditEvent) {
+    pub(super) fn audit(&mut self, model: &str, version: Option<u32>, event: AuditEvent) {
         self.changes.push(RegistryChange::Audit(AuditEntry {
             seq: self.seq,
             time: self.now_ms,
@@ -137,7 +142,7 @@ impl<'a> Log<'a> {
     }
 
     /// The model as the changes so far leave it.
-    fn model(&self, name: &str) -> Option<RegisteredModel> {
+    pub(super) fn model(&self, name: &str) -> Option<RegisteredModel> {
         self.changes
             .iter()
             .rev()
@@ -148,14 +153,14 @@ impl<'a> Log<'a> {
             .or_else(|| self.registry.model(name).cloned())
     }
 
-    fn touch(&mut self, name: &str) {
+    pub(super) fn touch(&mut self, name: &str) {
         if let Some(mut model) = self.model(name) {
             model.last_updated_time = self.now_ms.max(model.last_updated_time);
             self.changes.push(RegistryChange::PutModel(model));
         }
     }
 
-    fn finish(self) -> Vec<RegistryChange> {
+    pub(super) fn finish(self) -> Vec<RegistryChange> {
         // Keep only the last PutModel of each name, so a batch writes each record once.
         let mut out: Vec<RegistryChange> = Vec::with_capacity(self.changes.len());
         for change in self.changes.into_iter().rev() {
@@ -177,7 +182,11 @@ impl<'a> Log<'a> {
     }
 }
 
-fn existing<'a>(registry: &'a Registry, name: &str, version: u32) -> Result<&'a ModelVersion, RegistryError> {
+pub(super) fn existing<'a>(
+    registry: &'a Registry,
+    name: &str,
+    version: u32,
+) -> Result<&'a ModelVersion, RegistryError> {
     registry.model(name).ok_or_else(|| RegistryError::UnknownModel(name.to_string()))?;
     registry
         .version(name, version)
@@ -402,51 +411,6 @@ pub fn promote(
     Ok(PromotionOutcome { changes: log.finish(), promoted: passed })
 }
 
-/// Sets `name`'s description.
-pub fn set_model_description(
-    registry: &Registry,
-    name: &str,
-    description: &str,
-    now_ms: i64,
-) -> Result<Vec<RegistryChange>, RegistryError> {
-    check_description(description)?;
-    let mut model =
-        registry.model(name).cloned().ok_or_else(|| RegistryError::UnknownModel(name.to_string()))?;
-    model.description = description.trim().to_string();
-    model.last_updated_time = now_ms.max(model.last_updated_time);
-    let mut log = Log::new(registry, now_ms, "");
-    log.changes.push(RegistryChange::PutModel(model));
-    log.audit(name, None, AuditEvent::DescriptionChanged);
-    Ok(log.finish())
-}
-
-/// Sets a version's description.
-pub fn set_version_description(
-    registry: &Registry,
-    name: &str,
-    version: u32,
-    description: &str,
-    now_ms: i64,
-) -> Result<Vec<RegistryChange>, RegistryError> {
-    check_description(description)?;
-    let mut changed = existing(registry, name, version)?.clone();
-    changed.description = description.trim().to_string();
-    changed.last_updated_time = now_ms;
-    let mut log = Log::new(registry, now_ms, "");
-    log.changes.push(RegistryChange::PutVersion(changed));
-    log.audit(name, Some(version), AuditEvent::DescriptionChanged);
-    log.touch(name);
-    Ok(log.finish())
-}
-
-fn check_description(description: &str) -> Result<(), RegistryError> {
-    let length = description.chars().count();
-    if length > MAX_DESCRIPTION_LENGTH {
-        return Err(RegistryError::DescriptionTooLong(length));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)] // A test reports failure by panicking.
 mod tests {
@@ -658,6 +622,7 @@ mod tests {
                         format!("gate {} {}", g.candidate, if g.passed { "passed" } else { "failed" })
                     }
                     AuditEvent::DescriptionChanged => "description".to_string(),
+                    AuditEvent::TagSet { key, .. } => format!("tag {key}"),
                 };
                 format!("{} v{:?} {what}", e.seq, e.version)
             })
