@@ -4,6 +4,8 @@
 //! synthetic Telco data from [`telco`], or a CSV) is profiled, split ([`split`]), turned into features by a
 //! fitted [`ml::Pipeline`], used to fit a model ([`ml`]), scored ([`metrics`]), and logged as a
 //! [`tracking::Run`] into a [`tracking::Store`].
+//! In production, [`monitor`] compares each period's data and scores with the reference: drift, data quality,
+//! estimated and realized performance, alerts.
 //!
 //! This crate must not depend on `web-sys`, `js-sys`, `wasm-bindgen`, Leptos, an async runtime, a clock or
 //! operating-system entropy: random seeds and timestamps come in as arguments, so the same inputs give the
@@ -15,6 +17,7 @@ pub mod ingest;
 mod message;
 pub mod metrics;
 pub mod ml;
+pub mod monitor;
 pub mod num;
 pub mod profile;
 pub mod registry;
