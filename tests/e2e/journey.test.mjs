@@ -267,6 +267,30 @@ describe('a visitor whose browser prefers Spanish', () => {
     await eventually('v1 in Staging', () => models.stages(), (s) => JSON.stringify(s) === '["Staging"]');
   });
 
+  step('describes the model, tags the version, and is told in words why a tag key is refused', async () => {
+    const modelMeta = models.page.getByTestId('model-meta');
+    await modelMeta.getByText('Descripción y etiquetas').click();
+    await models.page.locator('#model-description').fill('Modelo de abandono de la demo del curso');
+    await modelMeta.getByRole('button', { name: 'Guardar la descripción' }).click();
+    await eventually('the description shown', () => models.page.getByTestId('model-description').textContent(), (t) => t === 'Modelo de abandono de la demo del curso');
+    const versionMeta = models.page.getByTestId('version-meta');
+    await versionMeta.getByText('Descripción y etiquetas').click();
+    await models.page.locator('#version-tag-key').fill('ticket');
+    await models.page.locator('#version-tag-value').fill('OPS-7');
+    await versionMeta.getByRole('button', { name: 'Poner la etiqueta' }).click();
+    await eventually('the tag shown', () => models.page.getByTestId('version-tags').textContent(), (t) => /ticket = OPS-7/.test(t));
+    await models.page.locator('#version-tag-key').fill('a<b');
+    await versionMeta.getByRole('button', { name: 'Poner la etiqueta' }).click();
+    await eventually('the key refused in words', () => models.message(), (t) => /la etiqueta tiene el carácter «<» en la posición 1/.test(t));
+    assert.equal(await models.page.locator('#version-tag-key').inputValue(), 'a<b', 'a refused key stays to be corrected');
+    await versionMeta.getByRole('button', { name: 'Quitar la etiqueta ticket' }).click();
+    await eventually('the tag removed', () => models.page.getByTestId('version-tags').count(), (n) => n === 0);
+    const audit = await models.page.getByTestId('audit-row').allTextContents();
+    for (const wanted of [/descripción cambiada/, /etiqueta ticket: — → «OPS-7»/, /etiqueta ticket: «OPS-7» → —/]) {
+      assert.ok(audit.some((row) => wanted.test(row)), `audit log has ${wanted}: ${audit.join(' | ')}`);
+    }
+  });
+
   step("fails the report's F1 > 0.85 gate, then passes a champion gate and is promoted", async () => {
     await models.page.getByTestId('promote-button').click();
     await eventually('the gate failed', () => models.message(), (t) => /NO PASA/.test(t));

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod experiment_picker;
 pub mod lang_switch;
+pub mod meta_editor;
 pub mod metric_history;
 pub mod metrics_panel;
 pub mod nav;

@@ -11,6 +11,7 @@ pub mod autolog;
 pub mod charts;
 pub mod components;
 pub mod download;
+pub mod holdout;
 pub mod i18n;
 pub mod ids;
 pub mod ledger;

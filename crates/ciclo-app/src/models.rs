@@ -145,46 +145,15 @@ pub enum ModelsError {
 
 /// The model run `run_id` logged (its `model/model.json` artifact), read back.
 pub async fn load_model(tracking: Tracking, run_id: &str) -> Result<LoggedModel, ModelsError> {
-    let text = tracking
-        .load_artifact(run_id, autolog::MODEL)
-        .await
-        .map_err(|e| ModelsError::Store(e.to_string()))?
-        .ok_or_else(|| ModelsError::NoModel(run_id.to_string()))?;
+    let text = load_model_text(tracking, run_id).await?;
     LoggedModel::from_json(&text).map_err(|e| ModelsError::Load(e.to_string()))
 }
 
-/// Rows of the hold-out a champion gate scores candidate and champion on.
-pub const HOLDOUT_ROWS: usize = 2000;
-/// Seed of the hold-out: the built-in generator with a seed no training uses (the built-in data set is
-/// seed 42), so neither model saw these rows.
-pub const HOLDOUT_SEED: u64 = 20_261_126;
-/// Rows scored between two pauses, so that a 100-tree forest does not hold the page for long.
-const SLICE: usize = 250;
-
-/// The held-out rows and their labels (positive `positive`).
-pub fn holdout(positive: &str) -> Result<(ciclo_core::dataset::Dataset, Vec<bool>), ModelsError> {
-    let data = ciclo_core::telco::generate(HOLDOUT_ROWS, HOLDOUT_SEED);
-    let target = ciclo_core::ml::Target {
-        column: ciclo_core::telco::TARGET.to_string(),
-        positive: positive.to_string(),
-    };
-    let labels = ciclo_core::ml::labels_for(&data, &target).map_err(|e| ModelsError::Load(e.to_string()))?;
-    Ok((data, labels))
-}
-
-/// `model`'s F1 on the hold-out ([`HOLDOUT_ROWS`] rows), scored in slices with pauses between them.
-pub async fn holdout_f1(model: &LoggedModel) -> Result<(f64, usize), ModelsError> {
-    let (data, labels) = holdout(&model.positive)?;
-    let data = ciclo_core::serving::conform(&data, &model.signature())
-        .map_err(|e| ModelsError::Load(e.to_string()))?;
-    let rows: Vec<usize> = (0..data.n_rows()).collect();
-    let mut probabilities = Vec::with_capacity(rows.len());
-    for slice in rows.chunks(SLICE) {
-        let (p, _) = model.predict_proba(&data, slice).map_err(|e| ModelsError::Load(e.to_string()))?;
-        probabilities.extend(p);
-        crate::ids::pause().await;
-    }
-    let metrics = ciclo_core::metrics::evaluate(&labels, &probabilities, model.threshold)
-        .map_err(|e| ModelsError::Load(e.to_string()))?;
-    Ok((metrics.f1, rows.len()))
+/// The text of the model run `run_id` logged, unread (for a worker, which reads it itself).
+pub async fn load_model_text(tracking: Tracking, run_id: &str) -> Result<String, ModelsError> {
+    tracking
+        .load_artifact(run_id, autolog::MODEL)
+        .await
+        .map_err(|e| ModelsError::Store(e.to_string()))?
+        .ok_or_else(|| ModelsError::NoModel(run_id.to_string()))
 }

@@ -86,6 +86,14 @@ pub enum ToWorker {
         /// The file's text.
         csv: String,
     },
+    /// Score logged models on the champion gate's hold-out ([`crate::holdout::score`]); answered by
+    /// [`FromWorker::HoldoutScored`] or [`FromWorker::Failed`].
+    Holdout {
+        /// The caller's number for this job.
+        job: u32,
+        /// The logged models' JSON (`model/model.json`), candidate first.
+        models: Vec<String>,
+    },
 }
 
 impl ToWorker {
@@ -95,7 +103,8 @@ impl ToWorker {
             ToWorker::Train { job, .. }
             | ToWorker::Search { job, .. }
             | ToWorker::Unit { job, .. }
-            | ToWorker::Score { job, .. } => *job,
+            | ToWorker::Score { job, .. }
+            | ToWorker::Holdout { job, .. } => *job,
         }
     }
 }
@@ -174,6 +183,15 @@ pub enum FromWorker {
         /// Columns of the input named like the two added ones, left out of the output.
         #[serde(default)]
         replaced: Vec<String>,
+    },
+    /// Models scored on the hold-out.
+    HoldoutScored {
+        /// The job.
+        job: u32,
+        /// Each model's F1, in the order asked.
+        f1: Vec<f64>,
+        /// Rows scored.
+        rows: usize,
     },
     /// A message could not be read.
     BadMessage {
@@ -280,6 +298,10 @@ impl WorkerState {
                 };
                 send(answer);
             }
+            ToWorker::Holdout { job, models } => send(match crate::holdout::score(&models) {
+                Ok((f1, rows)) => FromWorker::HoldoutScored { job, f1, rows },
+                Err(error) => FromWorker::Failed { job, error },
+            }),
         }
     }
 }

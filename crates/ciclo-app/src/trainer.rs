@@ -105,6 +105,33 @@ impl TrainerHandle {
     }
 }
 
+/// Runs `request` in a fresh worker and waits for its answer: the first that is neither `Ready` nor
+/// progress. The worker is terminated once it has answered. For short jobs that need no cancel button
+/// (a gate's hold-out); long ones keep their [`TrainerHandle`] to terminate it.
+pub async fn ask(request: ToWorker) -> Result<FromWorker, String> {
+    let answer: Rc<RefCell<Option<FromWorker>>> = Rc::new(RefCell::new(None));
+    let resolver: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+    let slot = resolver.clone();
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| *slot.borrow_mut() = Some(resolve));
+    let (store, wake) = (answer.clone(), resolver.clone());
+    let handle = TrainerHandle::start(request, move |event| {
+        if matches!(event, FromWorker::Ready | FromWorker::Progress { .. } | FromWorker::ScoreProgress { .. }) {
+            return;
+        }
+        if store.borrow().is_some() {
+            return;
+        }
+        *store.borrow_mut() = Some(event);
+        if let Some(resolve) = wake.borrow_mut().take() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    })?;
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    drop(handle);
+    let answer = answer.borrow_mut().take();
+    answer.ok_or_else(|| "the worker stopped without answering".to_string())
+}
+
 impl Drop for TrainerHandle {
     fn drop(&mut self) {
         self.channel.worker.set_onmessage(None);

@@ -60,10 +60,10 @@ fn field(field: Field, lang: Lang) -> String {
         (Field::ExperimentName, Lang::En) => "the name".into(),
         (Field::ExperimentDescription, Lang::Es) => "la descripción".into(),
         (Field::ExperimentDescription, Lang::En) => "the description".into(),
-        (Field::ExperimentTagKey, Lang::Es) => "la etiqueta".into(),
-        (Field::ExperimentTagKey, Lang::En) => "the tag".into(),
-        (Field::ExperimentTagValue, Lang::Es) => "el valor de la etiqueta".into(),
-        (Field::ExperimentTagValue, Lang::En) => "the tag's value".into(),
+        (Field::ExperimentTagKey | Field::TagKey, Lang::Es) => "la etiqueta".into(),
+        (Field::ExperimentTagKey | Field::TagKey, Lang::En) => "the tag".into(),
+        (Field::ExperimentTagValue | Field::TagValue, Lang::Es) => "el valor de la etiqueta".into(),
+        (Field::ExperimentTagValue | Field::TagValue, Lang::En) => "the tag's value".into(),
         (other, _) => other.name().into(),
     }
 }
@@ -84,7 +84,7 @@ pub fn store_error(error: &StoreError, lang: Lang) -> String {
 }
 
 /// An MLflow limit broken, in `lang`.
-fn limit_error(error: &LimitError, lang: Lang) -> String {
+pub(crate) fn limit_error(error: &LimitError, lang: Lang) -> String {
     match (error, lang) {
         (LimitError::Empty { field: f }, Lang::Es) => format!("{} está vacío", field(*f, lang)),
         (LimitError::Empty { field: f }, Lang::En) => format!("{} is empty", field(*f, lang)),

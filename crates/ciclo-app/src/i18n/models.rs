@@ -82,6 +82,16 @@ pub enum M {
     ServeCsvFile,
     ServeCsvCancel,
     ServeCsvCancelled,
+    MetaEdit,
+    MetaDescription,
+    MetaSaveDescription,
+    MetaTags,
+    MetaTagKey,
+    MetaTagValue,
+    MetaAddTag,
+    MetaRemoveTag,
+    MetaSaved,
+    MetaHelp,
 }
 
 impl M {
@@ -199,6 +209,19 @@ impl M {
             M::ServeCsvFile => ("Archivo CSV", "CSV file"),
             M::ServeCsvCancel => ("Cancelar", "Cancel"),
             M::ServeCsvCancelled => ("Puntuación cancelada.", "Scoring cancelled."),
+            M::MetaEdit => ("Descripción y etiquetas", "Description and tags"),
+            M::MetaDescription => ("Descripción", "Description"),
+            M::MetaSaveDescription => ("Guardar la descripción", "Save the description"),
+            M::MetaTags => ("Etiquetas", "Tags"),
+            M::MetaTagKey => ("Clave de la etiqueta", "Tag key"),
+            M::MetaTagValue => ("Valor de la etiqueta", "Tag value"),
+            M::MetaAddTag => ("Poner la etiqueta", "Set the tag"),
+            M::MetaRemoveTag => ("Quitar la etiqueta", "Remove the tag"),
+            M::MetaSaved => ("Guardado; queda en la auditoría.", "Saved; it is in the audit log."),
+            M::MetaHelp => (
+                "Lo que el equipo necesita saber del modelo: para qué sirve, quién lo cuida, qué ticket aprobó una versión. Siguen los límites de MLflow (claves de hasta 250 caracteres, valores de hasta 5000) para que un push al servidor las acepte.",
+                "What the team needs to know about the model: what it is for, who looks after it, which ticket approved a version. They follow MLflow's limits (keys up to 250 characters, values up to 5000) so that a push to the server accepts them.",
+            ),
         };
         match lang {
             Lang::Es => es,
@@ -236,6 +259,11 @@ pub fn event(event: &AuditEvent, lang: Lang) -> String {
         (AuditEvent::GateChecked(check), lang) => gate(check, lang),
         (AuditEvent::DescriptionChanged, Lang::Es) => "descripción cambiada".into(),
         (AuditEvent::DescriptionChanged, Lang::En) => "description changed".into(),
+        (AuditEvent::TagSet { key, from, to }, lang) => {
+            let v = |x: &Option<String>| x.as_ref().map_or_else(|| "—".to_string(), |v| format!("«{v}»"));
+            let word = if lang == Lang::Es { "etiqueta" } else { "tag" };
+            format!("{word} {key}: {} → {}", v(from), v(to))
+        }
     }
 }
 
@@ -319,6 +347,11 @@ pub fn registry_error(error: &RegistryError, lang: Lang) -> String {
         }
         (RegistryError::UnknownModel(name), Lang::Es) => {
             format!("no hay ningún modelo registrado llamado «{name}»")
+        }
+        (RegistryError::BadTag(error), lang) => super::experiments::limit_error(error, lang),
+        (RegistryError::UnknownTag(key), Lang::Es) => format!("no hay ninguna etiqueta «{key}»"),
+        (RegistryError::DescriptionTooLong(n), Lang::Es) => {
+            format!("la descripción tiene {n} caracteres; caben 5000 como mucho")
         }
         (other, _) => other.to_string(),
     }

@@ -4,17 +4,19 @@
 //! its MLmodel descriptor.
 
 use ciclo_core::registry::{
-    self, check_gate, GateRule, ModelVersion, Promotion, RegisteredModel, Registry, Stage, Target,
+    self, check_gate, edit_meta, GateRule, MetaEdit, ModelVersion, Promotion, RegisteredModel, Registry,
+    Stage, Subject, Target,
 };
 use ciclo_core::tracking::{Run, RunStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::autolog;
+use crate::components::meta_editor::MetaEditor;
 use crate::components::teaching_note::TeachingNote;
 use crate::i18n::models::{self as words, M};
 use crate::i18n::{Key, Lang};
-use crate::models::{holdout_f1, load_model, ModelsError};
+use crate::models::{load_model, load_model_text, ModelsError};
 use crate::route::Page;
 use crate::state::{use_app, AppState};
 
@@ -254,11 +256,21 @@ fn ModelView(
             .and_then(|v| all.iter().find(|x| x.version == v).cloned())
             .or_else(|| all.last().cloned())
     });
+    // The panel is drawn again only when another version is chosen, not when the shown one changes (a
+    // tag added, a stage moved): its forms keep what is typed in them.
+    let shown_number = Memo::new(move |_| shown.with(|s| s.as_ref().map(|v| v.version)));
     let title_id = format!("model-{name}");
     let labelled_by = title_id.clone();
+    let model_description =
+        Signal::derive(move || model.with(|m| m.as_ref().map(|m| m.description.clone()).unwrap_or_default()));
+    let model_tags = Signal::derive(move || {
+        model.with(|m| m.as_ref().map(|m| m.tags.clone().into_iter().collect()).unwrap_or_default())
+    });
+    let on_model_edit = meta_callback(state, name.clone(), None, message);
     view! {
         <section class="card model" aria-labelledby=labelled_by data-testid="registered-model">
             <h2 id=title_id><code>{name.clone()}</code></h2>
+            <MetaEditor id_prefix="model" description=model_description tags=model_tags on_edit=on_model_edit/>
             {move || model.get().map(|m: RegisteredModel| (!m.aliases.is_empty()).then(|| view! {
                 <p class="aliases" data-testid="model-aliases">
                     {m.aliases.iter().map(|(a, v)| view! { <span class="badge alias">{format!("@{a} → v{v}")}</span> " " }).collect_view()}
@@ -301,7 +313,7 @@ fn ModelView(
                     </tbody>
                 </table>
             </div>
-            {move || shown.get().map(|v| view! { <VersionPanel version=v message=message/> })}
+            {move || shown_number.get().and_then(|_| shown.get_untracked()).map(|v| view! { <VersionPanel version=v message=message/> })}
             {move || message.get().map(|(ok, text)| view! {
                 <p class=if ok { "notice" } else { "error" } role="status" data-testid="version-message">{text}</p>
             })}
@@ -449,10 +461,20 @@ fn VersionPanel(
     let steps = move || lineage(&version, run.as_ref(), lang.get());
     let card_run =
         state.tracking.snapshot.with_untracked(|s| s.run(&version_run_id(&name, number, state)).cloned());
+    let key = name.clone();
+    let current = Memo::new(move |_| state.models.registry.with(|r| r.version(&key, number).cloned()));
+    let version_description = Signal::derive(move || {
+        current.with(|v| v.as_ref().map(|v| v.description.clone()).unwrap_or_default())
+    });
+    let version_tags = Signal::derive(move || {
+        current.with(|v| v.as_ref().map(|v| v.tags.clone().into_iter().collect()).unwrap_or_default())
+    });
+    let on_version_edit = meta_callback(state, name.clone(), Some(number), message);
 
     view! {
         <section class="version-panel" aria-labelledby="version-panel-title" data-testid="version-panel">
             <h3 id="version-panel-title">{format!("{name} · v{number}")}</h3>
+            <MetaEditor id_prefix="version" description=version_description tags=version_tags on_edit=on_version_edit/>
             <div class="columns">
                 <form on:submit=change_stage class="action">
                     <div class="field">
@@ -542,6 +564,40 @@ fn VersionPanel(
     }
 }
 
+/// Plans a description or tag edit of `name` (or its version), writes it and says the outcome in
+/// `message`; answers whether the edit was accepted for writing.
+fn meta_callback(
+    state: AppState,
+    name: String,
+    version: Option<u32>,
+    message: RwSignal<Option<(bool, String)>>,
+) -> Callback<MetaEdit, bool> {
+    Callback::new(move |edit: MetaEdit| {
+        let lang = state.lang.get_untracked();
+        let now = js_sys::Date::now() as i64;
+        let subject = match version {
+            Some(v) => Subject::Version(&name, v),
+            None => Subject::Model(&name),
+        };
+        match state.models.registry.with_untracked(|r| edit_meta(r, subject, &edit, now)) {
+            Err(error) => {
+                message.set(Some((false, words::registry_error(&error, lang))));
+                false
+            }
+            Ok(changes) if changes.is_empty() => true,
+            Ok(changes) => {
+                spawn_local(async move {
+                    match state.models.apply(changes).await {
+                        Ok(()) => message.set(Some((true, M::MetaSaved.text(lang).to_string()))),
+                        Err(error) => message.set(Some((false, words::models_error(&error, lang)))),
+                    }
+                });
+                true
+            }
+        }
+    })
+}
+
 /// The run id of version `number` of `name`.
 fn version_run_id(name: &str, number: u32, state: AppState) -> String {
     state
@@ -586,21 +642,20 @@ async fn promote_past_gate(
         }
         GateKind::Champion => {
             let rule = GateRule::BeatsChampion { metric: "f1".to_string(), margin };
-            let candidate = load_model(state.tracking, &version.run_id)
-                .await
-                .map_err(|e| words::models_error(&e, lang))?;
-            let (value, rows) = holdout_f1(&candidate).await.map_err(|e| words::models_error(&e, lang))?;
-            let current = champion(&registry, name, to_alias).filter(|c| c.version != number);
-            let champion = match current {
-                Some(c) => {
-                    let model = load_model(state.tracking, &c.run_id)
-                        .await
-                        .map_err(|e| words::models_error(&e, lang))?;
-                    let (value, _) = holdout_f1(&model).await.map_err(|e| words::models_error(&e, lang))?;
-                    Some((c.version, value))
-                }
-                None => None,
+            let load = |run_id: String| async move {
+                load_model_text(state.tracking, &run_id).await.map_err(|e| words::models_error(&e, lang))
             };
+            let current = champion(&registry, name, to_alias).filter(|c| c.version != number);
+            let mut texts = vec![load(version.run_id.clone()).await?];
+            if let Some(c) = &current {
+                texts.push(load(c.run_id.clone()).await?);
+            }
+            // Both models score the same held-out rows in a worker, so the page stays responsive.
+            let (f1, rows) = crate::holdout::score_in_worker(texts)
+                .await
+                .map_err(|e| words::models_error(&ModelsError::Load(e), lang))?;
+            let value = f1.first().copied().unwrap_or(f64::NAN);
+            let champion = current.zip(f1.get(1).copied()).map(|(c, f)| (c.version, f));
             check_gate(&rule, number, value, champion, Some(rows))
         }
     };
