@@ -7,8 +7,12 @@
 //!
 //! The parity layer builds the CLI in release mode and runs `tests/peers/parity.py`, which fits each model
 //! family with our engine (`ciclo train --split-out`) and with its peer on the same rows, and fails unless
-//! the ROC AUCs agree within 0.01.
+//! the ROC AUCs agree within 0.01. It then builds the core's `drift_stats` example and runs
+//! `tests/peers/drift_parity.py`, which compares our monitoring statistics (Kolmogorov–Smirnov,
+//! chi-square, Z-test, Wasserstein, Jensen–Shannon, PSI, the drift decisions) with SciPy's on seeded
+//! samples. Binaries are looked for where cargo puts them (`CARGO_TARGET_DIR` when set).
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -81,11 +85,44 @@ fn plan(has_python: bool, installed: Option<&str>, requirements: &str) -> Plan {
 pub fn build_cli(tools: &Tools) -> Result<PathBuf> {
     cmd::step("release build of the ciclo CLI");
     cmd::run(tools.command("cargo").args(["build", "--release", "--package", "ciclo-cli"]))?;
-    let binary = tools.root.join("target").join("release").join("ciclo");
+    let binary = release_dir(tools).join(format!("ciclo{}", std::env::consts::EXE_SUFFIX));
     if !binary.is_file() {
         bail!("{} is missing after the build: is the binary still called `ciclo`?", binary.display());
     }
     Ok(binary)
+}
+
+/// Builds the core's `drift_stats` example (our monitoring statistics as JSON) in release mode and returns
+/// its path.
+pub fn build_drift_stats(tools: &Tools) -> Result<PathBuf> {
+    cmd::step("release build of ciclo-core's drift_stats example");
+    cmd::run(tools.command("cargo").args([
+        "build",
+        "--release",
+        "--package",
+        "ciclo-core",
+        "--example",
+        "drift_stats",
+    ]))?;
+    let binary =
+        release_dir(tools).join("examples").join(format!("drift_stats{}", std::env::consts::EXE_SUFFIX));
+    if !binary.is_file() {
+        bail!("{} is missing after the build: is the example still called `drift_stats`?", binary.display());
+    }
+    Ok(binary)
+}
+
+/// Cargo's release folder: under `CARGO_TARGET_DIR` (relative to the workspace root) when set, else
+/// under `target/`.
+fn release_dir(tools: &Tools) -> PathBuf {
+    target_dir(&tools.root, std::env::var_os("CARGO_TARGET_DIR")).join("release")
+}
+
+fn target_dir(root: &Path, variable: Option<OsString>) -> PathBuf {
+    match variable {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
 }
 
 /// A command running `script` (relative to the workspace root) with the environment's Python.
@@ -97,16 +134,28 @@ pub fn python(tools: &Tools, venv: &Venv, script: &str) -> std::process::Command
 }
 
 /// The parity layer of `cargo xtask test`: ROC AUC within 0.01 of scikit-learn's and XGBoost's on a
-/// synthetic data set, for every family.
+/// synthetic data set, for every family; then the monitoring statistics against SciPy's (statistics
+/// within 1e-6, p-values within 1e-6 or 1e-3 relative).
 pub fn parity_layer(tools: &Tools) -> Result<()> {
     let venv = ensure(tools)?;
     let ciclo = build_cli(tools)?;
-    cmd::run(python(tools, &venv, "tests/peers/parity.py").arg("--ciclo").arg(&ciclo))
+    cmd::run(python(tools, &venv, "tests/peers/parity.py").arg("--ciclo").arg(&ciclo))?;
+    let drift_stats = build_drift_stats(tools)?;
+    cmd::run(python(tools, &venv, "tests/peers/drift_parity.py").arg("--example").arg(&drift_stats))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_binaries_where_cargo_puts_them() {
+        let root = Path::new("/w");
+        assert_eq!(target_dir(root, None), Path::new("/w/target"));
+        assert_eq!(target_dir(root, Some(OsString::new())), Path::new("/w/target"));
+        assert_eq!(target_dir(root, Some("t".into())), Path::new("/w/t"));
+        assert_eq!(target_dir(root, Some("/elsewhere".into())), Path::new("/elsewhere"));
+    }
 
     #[test]
     fn sets_up_only_when_missing_or_changed() {
