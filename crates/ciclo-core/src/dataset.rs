@@ -234,6 +234,53 @@ impl Dataset {
         serde_json::json!({ "num_rows": self.n_rows, "num_elements": elements }).to_string()
     }
 
+    /// The rows of `parts` one after the other, as one data set named `name`. Every part must have the
+    /// columns of the first, in any order, with the same kinds; categorical levels are matched by their
+    /// text (each part may have its own level order). `None` when `parts` is empty or a part does not fit.
+    pub fn concat(name: impl Into<String>, parts: &[&Dataset]) -> Option<Dataset> {
+        let first = parts.first()?;
+        let mut columns = Vec::with_capacity(first.columns.len());
+        for column in &first.columns {
+            let data = match &column.data {
+                ColumnData::Numeric(_) => {
+                    let mut values = Vec::new();
+                    for part in parts {
+                        match &part.column(&column.name)?.data {
+                            ColumnData::Numeric(v) => values.extend_from_slice(v),
+                            ColumnData::Categorical { .. } => return None,
+                        }
+                    }
+                    ColumnData::Numeric(values)
+                }
+                ColumnData::Categorical { .. } => {
+                    let mut levels: Vec<String> = Vec::new();
+                    let mut codes = Vec::new();
+                    for part in parts {
+                        let ColumnData::Categorical { levels: own, codes: part_codes } =
+                            &part.column(&column.name)?.data
+                        else {
+                            return None;
+                        };
+                        let map: Vec<u32> = own
+                            .iter()
+                            .map(|level| match levels.iter().position(|l| l == level) {
+                                Some(i) => i as u32,
+                                None => {
+                                    levels.push(level.clone());
+                                    (levels.len() - 1) as u32
+                                }
+                            })
+                            .collect();
+                        codes.extend(part_codes.iter().map(|c| c.and_then(|c| map.get(c as usize).copied())));
+                    }
+                    ColumnData::Categorical { levels, codes }
+                }
+            };
+            columns.push(Column { name: column.name.clone(), data });
+        }
+        Dataset::new(name, columns).ok()
+    }
+
     /// Writes the table as CSV text with a header row.
     pub fn to_csv(&self) -> String {
         let mut out = String::new();

@@ -23,6 +23,7 @@ pub mod profile;
 pub mod registry;
 pub mod rng;
 pub mod serving;
+pub mod simulate;
 pub mod split;
 pub mod telco;
 pub mod tracking;
