@@ -349,6 +349,38 @@ describe('a visitor whose browser prefers Spanish', () => {
     await app.page.screenshot({ path: `${ARTIFACTS}serving.png`, fullPage: true });
   });
 
+  step('simulates a price rise in production: drift on MonthlyCharges, a retrain, a challenger validated and promoted', async () => {
+    await app.go('Monitorización');
+    await app.page.locator('#sim-preset').selectOption('price_rise');
+    await app.page.locator('#sim-periods').fill('26');
+    await app.page.locator('#sim-periods').dispatchEvent('change');
+    await app.page.locator('#sim-speed').selectOption('fast');
+    await app.page.getByTestId('sim-start').click();
+    await eventually('26 weeks simulated', () => app.page.getByTestId('sim-status').textContent(), (t) => /^Semana 26 de 26 · campeón v\d+ .*Simulación terminada\.$/.test(t), { timeout: 120_000 });
+    assert.match(app.page.url(), /#\/monitoring\?preset=price_rise&seed=7&policy=on-drift&window=last-8&delay=4&periods=26&model=forest&speed=fast$/);
+    const timeline = await app.page.getByTestId('timeline-event').allTextContents();
+    for (const wanted of [
+      /^Semana 10 empieza: subida de precios/,
+      /^Semana 10 alerta: PSI de MonthlyCharges = \d+,\d{3} \(significativo\)$/,
+      /^Semana \d+ reentrenamiento por una alerta de deriva$/,
+      /^Semana \d+ puerta «supera al campeón»: v\d+ tiene f1 .* → PASA$/,
+      /^Semana \d+ v\d+ es el nuevo campeón \(sustituye a v\d+\) y pasa a Production$/,
+    ]) {
+      assert.ok(timeline.some((e) => wanted.test(e.replace(/\s+/g, ' ').trim())), `timeline has ${wanted}: ${timeline.slice(-12).join(' | ')}`);
+    }
+    const aliases = await app.page.getByTestId('sim-version-aliases').allTextContents();
+    assert.equal(aliases.filter((a) => a.trim() === '@champion').length, 1, aliases.join(' | '));
+    assert.ok((await app.page.getByTestId('drift-chart').locator('svg').count()) === 1, 'the drift chart is drawn');
+    await app.page.screenshot({ path: `${ARTIFACTS}monitoring.png`, fullPage: true });
+    await app.go('Ciclo de vida');
+    const stages = app.page.getByTestId('lifecycle-stage');
+    assert.equal(await stages.count(), 4);
+    assert.equal(await app.page.locator('[data-testid=lifecycle-stage][aria-current=step]').count(), 1, 'one stage lit');
+    assert.match(await stages.nth(1).textContent(), /[1-9]\d* promociones/);
+    assert.match(await stages.nth(2).textContent(), /26 semanas servidas/);
+    await app.page.screenshot({ path: `${ARTIFACTS}lifecycle.png`, fullPage: true });
+  });
+
   step('sees a run trained in another tab appear without reloading', async () => {
     const other = await context.newPage();
     collectErrors(other, errors);

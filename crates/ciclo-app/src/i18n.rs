@@ -10,6 +10,7 @@ pub mod detail;
 pub mod experiments;
 pub mod models;
 pub mod params;
+pub mod production;
 pub mod search;
 
 /// A language of the page.
@@ -88,7 +89,6 @@ pub enum Key {
     StorageWarning,
     StorageLoading,
     Loading,
-    NotBuiltYet,
     DataTitle,
     DataTeaching,
     DataSourceSynthetic,
@@ -247,10 +247,6 @@ impl Key {
             ),
             Key::StorageLoading => ("Abriendo el almacén de experimentos…", "Opening the experiment store…"),
             Key::Loading => ("Cargando…", "Loading…"),
-            Key::NotBuiltYet => (
-                "Esta sección aún no está construida: llegará en una próxima versión.",
-                "This section is not built yet: it comes in a later version.",
-            ),
             Key::DataTitle => ("Datos", "Data"),
             Key::DataTeaching => (
                 "Todo modelo empieza por sus datos: aquí se ve el conjunto con el esquema de Telco Customer Churn que usa la demo del informe (§3.3), generado en tu navegador a partir de una semilla. Conocer tipos, vacíos y tasas de abandono es el primer paso del ciclo de vida (§1.2), y la huella (digest) del conjunto es lo que MLflow registra para saber con qué datos se entrenó cada run (§2.2).",

@@ -24,9 +24,14 @@ pub fn new_run_id() -> String {
 /// Yields to the browser for one timer turn, so that a long job done in slices lets the page paint and
 /// answer input between them.
 pub async fn pause() {
+    sleep_ms(0).await;
+}
+
+/// Waits `ms` milliseconds on the page's timer.
+pub async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;

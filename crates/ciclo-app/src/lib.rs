@@ -17,6 +17,7 @@ pub mod ids;
 pub mod ledger;
 pub mod models;
 pub mod pages;
+pub mod production;
 pub mod protocol;
 pub mod reproduce;
 pub mod route;

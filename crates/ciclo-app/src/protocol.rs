@@ -8,6 +8,7 @@ use ciclo_core::dataset::{ColumnData, Dataset};
 use ciclo_core::ingest;
 use ciclo_core::ml::{ModelKind, ModelParams, Stage, TrainConfig, TrainError, TrainOutcome, TransformReport};
 use ciclo_core::serving::{conform, ColType, LoggedModel, RequestError, Signature};
+use ciclo_core::simulate::{SimConfig, Simulation, StepOutcome};
 use ciclo_core::tune::{self, FoldData, Prepared, UnitResult};
 use serde::{Deserialize, Serialize};
 
@@ -86,6 +87,20 @@ pub enum ToWorker {
         /// The file's text.
         csv: String,
     },
+    /// Start a production simulation ([`ciclo_core::simulate::Simulation::new`]): answered by
+    /// [`FromWorker::SimOpened`] or [`FromWorker::Failed`]. The worker keeps it for [`ToWorker::SimStep`].
+    SimStart {
+        /// The caller's number for this simulation.
+        job: u32,
+        /// Its configuration.
+        config: Box<SimConfig>,
+    },
+    /// Run the simulation's next period: answered by [`FromWorker::SimStepped`] (with `None` once every
+    /// period has run) or [`FromWorker::Failed`].
+    SimStep {
+        /// The simulation.
+        job: u32,
+    },
     /// Score logged models on the champion gate's hold-out ([`crate::holdout::score`]); answered by
     /// [`FromWorker::HoldoutScored`] or [`FromWorker::Failed`].
     Holdout {
@@ -104,7 +119,9 @@ impl ToWorker {
             | ToWorker::Search { job, .. }
             | ToWorker::Unit { job, .. }
             | ToWorker::Score { job, .. }
-            | ToWorker::Holdout { job, .. } => *job,
+            | ToWorker::Holdout { job, .. }
+            | ToWorker::SimStart { job, .. }
+            | ToWorker::SimStep { job } => *job,
         }
     }
 }
@@ -184,6 +201,24 @@ pub enum FromWorker {
         #[serde(default)]
         replaced: Vec<String>,
     },
+    /// A simulation trained and deployed its first model.
+    SimOpened {
+        /// The simulation.
+        job: u32,
+        /// The initial run, its registration and promotion.
+        opening: Box<StepOutcome>,
+        /// Milliseconds it took.
+        ms: f64,
+    },
+    /// A simulation ran a period; `None` when every period had already run.
+    SimStepped {
+        /// The simulation.
+        job: u32,
+        /// What the period produced.
+        step: Option<Box<StepOutcome>>,
+        /// Milliseconds it took.
+        ms: f64,
+    },
     /// Models scored on the hold-out.
     HoldoutScored {
         /// The job.
@@ -222,6 +257,7 @@ pub fn pinned_case(kind: ModelKind) -> Result<(f64, f64), ciclo_core::ml::TrainE
 #[derive(Default)]
 pub struct WorkerState {
     search: Option<SearchSession>,
+    simulation: Option<(u32, Simulation)>,
 }
 
 /// What a worker keeps for the units of one search: the data once, and each fold's matrices the first
@@ -297,6 +333,29 @@ impl WorkerState {
                     Err(error) => FromWorker::Failed { job, error: error.to_string() },
                 };
                 send(answer);
+            }
+            ToWorker::SimStart { job, config } => {
+                let start = now_ms();
+                send(match Simulation::new(*config) {
+                    Ok(simulation) => {
+                        let opening = Box::new(simulation.opening().clone());
+                        self.simulation = Some((job, simulation));
+                        FromWorker::SimOpened { job, opening, ms: now_ms() - start }
+                    }
+                    Err(error) => FromWorker::Failed { job, error: error.to_string() },
+                });
+            }
+            ToWorker::SimStep { job } => {
+                let start = now_ms();
+                send(match self.simulation.as_mut() {
+                    Some((j, simulation)) if *j == job => match simulation.step() {
+                        Ok(step) => {
+                            FromWorker::SimStepped { job, step: step.map(Box::new), ms: now_ms() - start }
+                        }
+                        Err(error) => FromWorker::Failed { job, error: error.to_string() },
+                    },
+                    _ => FromWorker::Failed { job, error: format!("no simulation {job} in this worker") },
+                });
             }
             ToWorker::Holdout { job, models } => send(match crate::holdout::score(&models) {
                 Ok((f1, rows)) => FromWorker::HoldoutScored { job, f1, rows },

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 use crate::i18n::Lang;
 use crate::models::Models;
+use crate::production::Production;
 use crate::search::Search;
 use crate::storage::Tracking;
 use crate::training::Training;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub experiment: RwSignal<String>,
     /// The model registry.
     pub models: Models,
+    /// The production simulation.
+    pub production: Production,
 }
 
 impl AppState {
@@ -80,6 +83,7 @@ impl AppState {
             training: Training::new(),
             search: Search::new(),
             models: Models::open(),
+            production: Production::new(),
             experiment: RwSignal::new(
                 gloo_storage::LocalStorage::get::<String>(EXPERIMENT_KEY)
                     .unwrap_or_else(|_| DEFAULT_EXPERIMENT_ID.to_string()),

@@ -9,8 +9,9 @@ use crate::i18n::Key;
 use crate::pages::compare_page::ComparePage;
 use crate::pages::data_page::DataPage;
 use crate::pages::experiments_page::ExperimentsPage;
+use crate::pages::lifecycle_page::LifecyclePage;
 use crate::pages::models_page::ModelsPage;
-use crate::pages::planned_page::PlannedPage;
+use crate::pages::monitoring_page::MonitoringPage;
 use crate::pages::runs_page::{RunPage, RunsPage};
 use crate::pages::serving_page::ServingPage;
 use crate::route::{Page, Route};
@@ -73,9 +74,10 @@ pub fn App() -> impl IntoView {
                 Page::Section(Route::Runs) => view! { <RunsPage/> }.into_any(),
                 Page::Section(Route::Models) => view! { <ModelsPage/> }.into_any(),
                 Page::Section(Route::Serving) => view! { <ServingPage/> }.into_any(),
+                Page::Section(Route::Monitoring) => view! { <MonitoringPage/> }.into_any(),
+                Page::Section(Route::Lifecycle) => view! { <LifecyclePage/> }.into_any(),
                 Page::Run(id) => view! { <RunPage run_id=id/> }.into_any(),
                 Page::Compare(ids) => view! { <ComparePage run_ids=ids/> }.into_any(),
-                Page::Section(other) => view! { <PlannedPage route=other/> }.into_any(),
             }}
         </main>
         <footer class="app-footer">{move || Key::Footer.text(lang.get())}</footer>
