@@ -6,8 +6,8 @@
 //! - `serve`: build and serve the page with Trunk, rebuilding on change (Trunk.toml's address);
 //! - `dist`: the release build of the page into `dist/`;
 //! - `test`: every test layer in order (format, clippy, tidy, native, parity with scikit-learn and
-//!   XGBoost, browser, end to end), stopping at the first that fails, then a `N passed, N failed`
-//!   summary;
+//!   XGBoost and of the drift statistics with SciPy, browser, end to end), stopping at the first that
+//!   fails, then a `N passed, N failed` summary;
 //! - `bench`: shipped bytes and time to interactive of the release page, then the engine's fit times
 //!   natively and in the browser against scikit-learn and XGBoost, then the tracking measurements
 //!   (long tasks, the runs page with 10,000 runs, the report's grid in the page against
@@ -43,7 +43,7 @@ commands:
   serve   build the page and serve it with Trunk on Trunk.toml's address, rebuilding on change
   dist    release build of the page into dist/
   test    every test layer in order: fmt, clippy, tidy, native tests, parity with scikit-learn and
-          XGBoost, browser tests, end to end
+          XGBoost and of the drift statistics with SciPy, browser tests, end to end
   bench [--quick] [--engine] [--serving] [--tracking]
           shipped bytes (raw and gzip) and time to interactive in headless Chromium, then the
           engine's fit times natively and in the browser against scikit-learn and XGBoost, then

@@ -23,7 +23,11 @@ const LAYERS: &[Layer] = &[
     Layer { name: "clippy (native and wasm32)", run: clippy },
     Layer { name: "tidy (the pure core's boundary)", run: tidy_layer },
     Layer { name: "native tests (cargo test)", run: native },
-    Layer { name: "parity with scikit-learn and XGBoost (tests/peers/parity.py)", run: peers::parity_layer },
+    Layer {
+        name:
+            "parity with scikit-learn, XGBoost and SciPy (tests/peers/parity.py, tests/peers/drift_parity.py)",
+        run: peers::parity_layer,
+    },
     Layer { name: "browser tests (wasm-bindgen-test in Chromium)", run: browser },
     Layer { name: "end to end (release page in Chromium)", run: end_to_end },
 ];
