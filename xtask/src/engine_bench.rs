@@ -193,7 +193,7 @@ pub fn run(tools: &Tools, quick: bool) -> Result<()> {
 }
 
 /// Builds `crates/ciclo-bench` for the browser into `bench-web/` of cargo's target folder, with its page.
-fn build_wasm(tools: &Tools) -> Result<PathBuf> {
+pub(crate) fn build_wasm(tools: &Tools) -> Result<PathBuf> {
     cmd::step("release build of crates/ciclo-bench for wasm32 (wasm-bindgen, wasm-opt -Oz as the page)");
     cmd::run(tools.command("cargo").args([
         "build",
@@ -218,7 +218,7 @@ fn build_wasm(tools: &Tools) -> Result<PathBuf> {
 }
 
 /// Cargo's target folder: `CARGO_TARGET_DIR` (relative to the workspace root) when set, else `target/`.
-fn target_dir(root: &Path, variable: Option<OsString>) -> PathBuf {
+pub(crate) fn target_dir(root: &Path, variable: Option<OsString>) -> PathBuf {
     match variable {
         Some(dir) if !dir.is_empty() => root.join(dir),
         _ => root.join("target"),
@@ -486,7 +486,7 @@ fn load_average() -> Option<f64> {
     text.split_whitespace().next()?.parse().ok()
 }
 
-fn parse(output: &str, what: &str) -> Result<Value> {
+pub(crate) fn parse(output: &str, what: &str) -> Result<Value> {
     let line = output.lines().rev().find(|line| line.trim_start().starts_with('{')).unwrap_or_default();
     serde_json::from_str(line).with_context(|| format!("{what} printed no JSON on its last line"))
 }

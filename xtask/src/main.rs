@@ -12,8 +12,9 @@
 //!   natively and in the browser against scikit-learn and XGBoost, then the tracking measurements
 //!   (long tasks, the runs page with 10,000 runs, the report's grid in the page against
 //!   `GridSearchCV`); `--quick` skips the largest data set and reloads the runs page fewer times,
-//!   `--engine`, `--serving` (scoring 100,000 rows in the browser against scikit-learn) and `--tracking`
-//!   choose parts (any of them; none means every part);
+//!   `--engine`, `--serving` (scoring 100,000 rows in the browser against scikit-learn), `--tracking` and
+//!   `--simulate` (a year of the production simulation in the browser and natively, its trainings against
+//!   scikit-learn's) choose parts (any of them; none means every part);
 //! - `tidy`: only the architecture checks (the core's dependency boundary and forbidden calls);
 //! - `setup`: only the tool checks and installs, browser tools included.
 //!
@@ -26,6 +27,7 @@ mod engine_bench;
 mod page;
 mod peers;
 mod setup;
+mod simulation_bench;
 mod static_server;
 mod test;
 mod tidy;
@@ -44,13 +46,15 @@ commands:
   dist    release build of the page into dist/
   test    every test layer in order: fmt, clippy, tidy, native tests, parity with scikit-learn and
           XGBoost and of the drift statistics with SciPy, browser tests, end to end
-  bench [--quick] [--engine] [--serving] [--tracking]
+  bench [--quick] [--engine] [--serving] [--tracking] [--simulate]
           shipped bytes (raw and gzip) and time to interactive in headless Chromium, then the
           engine's fit times natively and in the browser against scikit-learn and XGBoost, then
           the tracking measurements (long tasks, the runs page with 10,000 runs, the report's grid
           in the page against GridSearchCV); --quick skips the 100x data set and reloads the runs
           page fewer times; --engine, --serving (scoring 100,000 rows in the browser
-          against scikit-learn) and --tracking run only those parts
+          against scikit-learn), --tracking and --simulate (a year of the production
+          simulation in the browser and natively, its trainings against scikit-learn's) run
+          only those parts
   tidy    only the architecture checks of the pure core
   setup   only check and install the tools the other commands use
 ";
@@ -84,13 +88,15 @@ fn run() -> Result<ExitCode> {
             Ok(test::run(&tools))
         }
         ["bench", flags @ ..]
-            if flags.iter().all(|flag| ["--quick", "--engine", "--serving", "--tracking"].contains(flag)) =>
+            if flags.iter().all(|flag| {
+                ["--quick", "--engine", "--serving", "--tracking", "--simulate"].contains(flag)
+            }) =>
         {
             let tools = setup::ensure(&root, setup::Needs::Browser)?;
             let quick = flags.contains(&"--quick");
             let (engine, tracking) = (flags.contains(&"--engine"), flags.contains(&"--tracking"));
-            let serving = flags.contains(&"--serving");
-            let all = !engine && !tracking && !serving;
+            let (serving, simulate) = (flags.contains(&"--serving"), flags.contains(&"--simulate"));
+            let all = !engine && !tracking && !serving && !simulate;
             if all {
                 bench::run(&tools)?;
             }
@@ -102,6 +108,9 @@ fn run() -> Result<ExitCode> {
             }
             if all || tracking {
                 tracking_bench::run(&tools, quick)?;
+            }
+            if all || simulate {
+                simulation_bench::run(&tools)?;
             }
             Ok(ExitCode::SUCCESS)
         }

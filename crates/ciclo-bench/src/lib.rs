@@ -20,15 +20,23 @@
 //! it as the logged model a run writes, and [`score`] times scoring new rows with it the way the page's
 //! CSV scorer does: the file read and conformed to the model's signature, then the pipeline's transform
 //! and the model's `predict_proba`, each timed apart; [`ScoringBench`] is that for JavaScript.
+//!
+//! The production simulation (issue 6): [`simulation::year`] runs a year of `ciclo_core::simulate` with
+//! its default configuration for a preset and a policy, timing the opening and each period, and the
+//! messages the page's worker would post; [`SimulationBench`] is that for JavaScript, and
+//! `examples/simulation.rs` the same natively.
 
 use ciclo_core::ingest::{self, IngestError, IngestOptions};
 use ciclo_core::metrics::{evaluate, BinaryMetrics, MetricsError};
 use ciclo_core::ml::{labels, ModelKind, ModelParams, Pipeline, TrainConfig, TrainError, TrainingSet};
 use ciclo_core::serving::{conform, LoggedModel, RequestError, MODEL_FORMAT, MODEL_VERSION};
+use ciclo_core::simulate::{SimConfig, SimError};
 use ciclo_core::split::{stratified_split, SplitError};
 use ciclo_core::telco;
 use ndarray::Array2;
 use wasm_bindgen::prelude::*;
+
+pub mod simulation;
 
 /// The share of rows held out for testing: the CLI's default `--test-size`.
 pub const TEST_FRACTION: f64 = 0.2;
@@ -51,6 +59,23 @@ pub enum BenchError {
     /// The rows to score do not fit the model's signature.
     #[error("conforming: {0}")]
     Request(#[from] RequestError),
+    /// The production simulation stopped.
+    #[error("simulating: {0}")]
+    Simulation(#[from] SimError),
+    /// The simulation's preset or policy has no such name.
+    #[error(
+        "no simulation case `{preset}` with policy `{policy}`: presets are calm, price_rise, competitor, \
+         marketing, new_segment, incidents; policies none, every-N, on-drift, on-drop"
+    )]
+    Case {
+        /// The preset given.
+        preset: String,
+        /// The policy given.
+        policy: String,
+    },
+    /// A period's message to the page could not be written or read back.
+    #[error("the page's message: {0}")]
+    Message(String),
     /// The parameters given from JavaScript are not a JSON object.
     #[error("parameters must be a JSON object such as {{\"max_depth\": 5}}, not `{text}`: {reason}")]
     Params {
@@ -359,6 +384,25 @@ impl ScoringBench {
     /// One timed scoring, as JSON text (see [`Scored::to_json`]).
     pub fn score(&self) -> Result<String, JsError> {
         Ok(score(&self.0, &mut clock::now)?.to_json().to_string())
+    }
+}
+
+/// A year of the production simulation, for JavaScript: build once per case, then run it several times.
+#[wasm_bindgen]
+pub struct SimulationBench(SimConfig);
+
+#[wasm_bindgen]
+impl SimulationBench {
+    /// `new SimulationBench(preset, policy)`: the default year (52 weeks of 1,000 customers, a forest of
+    /// 50 trees of depth 10) with `preset`'s scenarios and `policy` (see [`simulation::config`]).
+    #[wasm_bindgen(constructor)]
+    pub fn new(preset: &str, policy: &str) -> Result<SimulationBench, JsError> {
+        Ok(SimulationBench(simulation::config(preset, policy)?))
+    }
+
+    /// One timed year, as JSON text (see [`simulation::Year::to_json`]).
+    pub fn run(&self) -> Result<String, JsError> {
+        Ok(simulation::year(self.0.clone(), &mut clock::now)?.to_json().to_string())
     }
 }
 

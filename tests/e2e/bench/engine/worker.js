@@ -4,8 +4,10 @@
 // inside the wasm with performance.now() around the fit alone, and the test metrics.
 // Serving: `scoring` trains one family on the built-in data and generates the rows to score (untimed);
 // `score` scores them all and returns the milliseconds of reading, transform and prediction apart.
+// Production simulation (issue 6): `simulate` runs one whole year of a preset and policy and returns its
+// timings, measured inside the wasm (the opening, each period, and each period's message to the page).
 
-import init, { Bench, ScoringBench } from './ciclo_bench.js';
+import init, { Bench, ScoringBench, SimulationBench } from './ciclo_bench.js';
 
 const loaded = init();
 let prepared = null;
@@ -42,6 +44,13 @@ self.onmessage = async ({ data }) => {
     } else if (op === 'score') {
       if (!scoring) throw new Error('score before scoring');
       result = JSON.parse(scoring.score());
+    } else if (op === 'simulate') {
+      const simulation = new SimulationBench(data.preset, data.policy);
+      try {
+        result = JSON.parse(simulation.run());
+      } finally {
+        simulation.free();
+      }
     } else {
       throw new Error(`unknown request ${op}`);
     }
