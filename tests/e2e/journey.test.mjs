@@ -372,6 +372,9 @@ describe('a visitor whose browser prefers Spanish', () => {
     assert.equal(aliases.filter((a) => a.trim() === '@champion').length, 1, aliases.join(' | '));
     assert.ok((await app.page.getByTestId('drift-chart').locator('svg').count()) === 1, 'the drift chart is drawn');
     await app.page.screenshot({ path: `${ARTIFACTS}monitoring.png`, fullPage: true });
+    // Every retraining is a run in the tracking store, linked from the timeline.
+    await app.page.getByTestId('timeline').locator('a.what').first().click();
+    await eventually('the retraining run opened', () => app.page.locator('#run-title').textContent(), (t) => /^simulation-week-\d+$/.test(t));
     await app.go('Ciclo de vida');
     const stages = app.page.getByTestId('lifecycle-stage');
     assert.equal(await stages.count(), 4);

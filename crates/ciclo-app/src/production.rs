@@ -9,12 +9,91 @@
 use ciclo_core::ml::{ForestParams, LogisticParams, ModelKind, ModelParams};
 use ciclo_core::registry::Registry;
 use ciclo_core::simulate::{
-    Event, EventKind, PeriodSummary, Policy, Preset, SimConfig, StepOutcome, Trigger, Window,
+    Event, EventKind, PeriodSummary, Policy, Preset, RetrainRecord, SimConfig, StepOutcome, Trigger, Window,
+};
+use ciclo_core::tracking::{
+    ArtifactKind, Change, Experiment, LifecycleStage, MetricPoint, Run, RunStatus, Snapshot,
 };
 use leptos::prelude::*;
 
 use crate::protocol::{FromWorker, ToWorker};
+use crate::storage::Tracking;
 use crate::trainer::TrainerHandle;
+
+/// The experiment the simulation's runs are logged in (created when first needed).
+pub const EXPERIMENT_NAME: &str = "production-simulation";
+/// The run tag holding the simulation's setup (its URL query), so a run says which story trained it.
+pub const SETUP_TAG: &str = "ciclo.simulation";
+/// The run tag holding the week it was trained in.
+pub const WEEK_TAG: &str = "ciclo.simulation.week";
+/// The run tag holding why it was trained.
+pub const TRIGGER_TAG: &str = "ciclo.simulation.trigger";
+
+/// The changes that log a simulation's training as a FINISHED run of `experiment_id`, at its simulated
+/// time: its parameters, metrics, tags and its model as `model/model.json` (so it can be registered and
+/// served like any run). The ids are the simulation's, drawn from its seed: replaying a story writes the
+/// same runs again rather than new ones.
+pub fn run_changes(record: &RetrainRecord, experiment_id: &str, setup_query: &str) -> Vec<Change> {
+    let name = match record.period {
+        0 => "simulation-initial".to_string(),
+        week => format!("simulation-week-{week}"),
+    };
+    let mut run = Run::new(record.run_id.clone(), experiment_id, name, record.time_ms);
+    run.status = RunStatus::Finished;
+    run.end_time = Some(record.time_ms);
+    run.params = record.params.iter().cloned().collect();
+    run.tags.insert(SETUP_TAG.to_string(), setup_query.to_string());
+    run.tags.insert(WEEK_TAG.to_string(), record.period.to_string());
+    let trigger = match record.trigger {
+        None => "initial",
+        Some(Trigger::Schedule) => "schedule",
+        Some(Trigger::Drift) => "drift",
+        Some(Trigger::PerformanceDrop) => "performance_drop",
+    };
+    run.tags.insert(TRIGGER_TAG.to_string(), trigger.to_string());
+    run.tags.insert("ciclo.data.digest".to_string(), record.digest.clone());
+    let mut changes = vec![Change::PutRun(run)];
+    changes.extend(record.metrics.iter().filter(|(_, v)| v.is_finite()).map(|(key, value)| {
+        Change::LogMetric {
+            run_id: record.run_id.clone(),
+            key: key.clone(),
+            points: vec![MetricPoint { value: *value, step: 0, timestamp: record.time_ms }],
+        }
+    }));
+    if let Ok(content) = serde_json::to_string(&record.model) {
+        changes.push(Change::PutArtifact {
+            run_id: record.run_id.clone(),
+            kind: ArtifactKind::Json,
+            path: crate::autolog::MODEL.to_string(),
+            content,
+        });
+    }
+    changes
+}
+
+/// The simulation's experiment in `snapshot`, or a new one to create (second element `true`).
+fn simulation_experiment(snapshot: &Snapshot, now_ms: i64) -> (Experiment, bool) {
+    match snapshot
+        .experiments
+        .iter()
+        .find(|e| e.name == EXPERIMENT_NAME && e.lifecycle_stage == LifecycleStage::Active)
+    {
+        Some(e) => (e.clone(), false),
+        None => {
+            let description =
+                "Runs trained by the production simulation (Monitoring page), one per retraining.";
+            (
+                crate::components::experiment_picker::new_experiment(
+                    snapshot,
+                    EXPERIMENT_NAME,
+                    description,
+                    now_ms,
+                ),
+                true,
+            )
+        }
+    }
+}
 
 /// How fast the simulation plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,6 +328,8 @@ pub struct Production {
     pub worker_ms: RwSignal<f64>,
     handle: StoredValue<Option<TrainerHandle>, LocalStorage>,
     job: StoredValue<u32>,
+    /// Where the simulation's runs are logged (set by [`Production::log_to`]).
+    tracking: StoredValue<Option<Tracking>, LocalStorage>,
 }
 
 impl Default for Production {
@@ -272,7 +353,13 @@ impl Production {
             worker_ms: RwSignal::new(0.0),
             handle: StoredValue::new_local(None),
             job: StoredValue::new(0),
+            tracking: StoredValue::new_local(None),
         }
+    }
+
+    /// Logs the simulation's runs in `tracking` from now on.
+    pub fn log_to(self, tracking: Tracking) {
+        self.tracking.set_value(Some(tracking));
     }
 
     /// Starts the simulation `setup` describes in a new worker (a running one is stopped first), and
@@ -375,6 +462,7 @@ impl Production {
         self.worker_ms.update(|t| *t += ms);
         self.registry.update(|r| r.apply(&step.registry));
         if let Some(run) = &step.run {
+            self.log_run(run);
             let f1 = run.metrics.iter().find(|(k, _)| k == "f1").map_or(f64::NAN, |(_, v)| *v);
             let brief = SimRun {
                 run_id: run.run_id.clone(),
@@ -397,6 +485,26 @@ impl Production {
                     }
                 }
             });
+        }
+    }
+
+    /// Logs a simulation run in the tracking store, in the simulation's experiment. A refusal is logged
+    /// to the console: the simulation goes on, its timeline and registry are still on the page.
+    fn log_run(self, record: &RetrainRecord) {
+        let Some(tracking) = self.tracking.get_value() else { return };
+        let query = self.setup.with_untracked(|s| s.query());
+        let Some((experiment, new)) =
+            tracking.snapshot.try_with_untracked(|s| simulation_experiment(s, js_sys::Date::now() as i64))
+        else {
+            return;
+        };
+        let mut changes = Vec::new();
+        if new {
+            changes.push(Change::PutExperiment(experiment.clone()));
+        }
+        changes.extend(run_changes(record, &experiment.experiment_id, &query));
+        if let Err(error) = tracking.apply(changes) {
+            log::error!("the simulation's run could not be logged: {error}");
         }
     }
 
@@ -464,6 +572,42 @@ mod tests {
             SimSetup::default().config(),
             SimConfig { scenarios: Preset::PriceRise.scenarios(), ..SimConfig::default() }
         );
+    }
+
+    #[test]
+    fn a_simulation_run_is_logged_with_its_model() {
+        let mut sim = ciclo_core::simulate::Simulation::new(SimConfig {
+            customers: 200,
+            initial_rows: 600,
+            model: ModelParams::Logistic(LogisticParams::new()),
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let record = sim.opening().run.clone().unwrap();
+        let changes = run_changes(&record, "3", "preset=calm");
+        let Change::PutRun(run) = &changes[0] else { panic!("the run comes first") };
+        assert_eq!(
+            (run.experiment_id.as_str(), run.run_name.as_str(), run.status),
+            ("3", "simulation-initial", RunStatus::Finished)
+        );
+        assert_eq!(run.tags[SETUP_TAG], "preset=calm");
+        assert_eq!(run.tags[TRIGGER_TAG], "initial");
+        assert!(changes.iter().any(|c| matches!(c, Change::LogMetric { key, .. } if key == "f1")));
+        let model = changes.iter().find_map(|c| match c {
+            Change::PutArtifact { path, content, .. } if path == crate::autolog::MODEL => {
+                Some(content.clone())
+            }
+            _ => None,
+        });
+        assert!(ciclo_core::serving::LoggedModel::from_json(&model.unwrap()).is_ok(), "a servable model");
+        let mut snapshot = Snapshot::default();
+        let (experiment, new) = simulation_experiment(&snapshot, 0);
+        assert!(new);
+        let mut batch = vec![Change::PutExperiment(experiment.clone())];
+        batch.extend(run_changes(&record, &experiment.experiment_id, "preset=calm"));
+        ciclo_core::tracking::apply_batch(&mut snapshot, &batch).unwrap();
+        assert_eq!(simulation_experiment(&snapshot, 0), (experiment, false));
+        let _ = sim.step();
     }
 
     #[test]

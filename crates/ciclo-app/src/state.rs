@@ -76,14 +76,17 @@ pub struct AppState {
 impl AppState {
     /// The state at start; `on_loaded` runs once the tracking store is usable.
     pub fn new(on_loaded: impl FnOnce() + 'static) -> AppState {
+        let tracking = Tracking::open(on_loaded);
+        let production = Production::new();
+        production.log_to(tracking);
         AppState {
             lang: RwSignal::new(initial_lang()),
             data: StoredValue::new(Arc::new(DataView::builtin())),
-            tracking: Tracking::open(on_loaded),
+            tracking,
             training: Training::new(),
             search: Search::new(),
             models: Models::open(),
-            production: Production::new(),
+            production,
             experiment: RwSignal::new(
                 gloo_storage::LocalStorage::get::<String>(EXPERIMENT_KEY)
                     .unwrap_or_else(|_| DEFAULT_EXPERIMENT_ID.to_string()),

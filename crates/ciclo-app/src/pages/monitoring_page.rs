@@ -420,7 +420,12 @@ fn Timeline() -> impl IntoView {
                             <li class=class data-testid="timeline-event">
                                 <span class="when">{format!("{} {}", P::Week.text(lang), e.period)}</span>
                                 " "
-                                <span class="what">{words::event(&e.kind, lang)}</span>
+                                {match &e.kind {
+                                    EventKind::RunLogged { run_id, .. } => view! {
+                                        <a class="what" href=crate::route::Page::Run(run_id.clone()).href()>{words::event(&e.kind, lang)}</a>
+                                    }.into_any(),
+                                    kind => view! { <span class="what">{words::event(kind, lang)}</span> }.into_any(),
+                                }}
                             </li>
                         }
                     }).collect_view())
