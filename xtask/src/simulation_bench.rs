@@ -2,12 +2,14 @@
 //! browser, against issue 6's goal (52 weekly periods of 1,000 customers, monitoring and retraining
 //! included, in at most 10 s), natively, and against scikit-learn doing the same trainings.
 //!
-//! 1. Native: `crates/ciclo-bench/examples/simulation.rs` (release build) runs each case [`RUNS`] times.
-//! 2. Browser: the same code, `ciclo_bench::SimulationBench`, built to wasm32 as the engine bench builds it
-//!    (release profile, `wasm-opt -Oz`, as the page's worker), in a module Web Worker of headless Chromium
-//!    (`tests/e2e/bench/simulation.mjs`), as the page runs the simulation. Both sides time inside the
-//!    program, with their own clock, the opening (first training) and each period; and, apart, each
-//!    period's message to the page (written as JSON, read back as the page's main thread reads it).
+//! 1. Browser: `ciclo_bench::SimulationBench`, built to wasm32 as the engine bench builds it (release
+//!    profile, `wasm-opt -Oz`, as the page's worker), in a module Web Worker of headless Chromium
+//!    (`tests/e2e/bench/simulation.mjs`), as the page runs the simulation, [`RUNS`] years per case.
+//! 2. Native: the same code, `crates/ciclo-bench/examples/simulation.rs` (release build, the workspace's
+//!    profile), run by the same script one year at a time in turn with the browser's, so that the
+//!    machine's load falls on both sides alike. Both sides time inside the program, with their own
+//!    clock, the opening (first training) and each period; and, apart, each period's message to the page
+//!    (written as JSON, read back as the page's main thread reads it).
 //! 3. Peer: there is no Python peer of the whole loop, so `simulation_bench/peer.py` times scikit-learn's
 //!    part of it, the trainings: for each training of the year, the same number of synthetic rows (`ciclo
 //!    generate`) split, preprocessed and fitted with `RandomForestClassifier(n_estimators=50,
@@ -93,23 +95,16 @@ pub fn run(tools: &Tools) -> Result<()> {
     let venv = peers::ensure(tools)?;
     let target = target_dir(&tools.root, std::env::var_os("CARGO_TARGET_DIR"));
     let load_before = load_averages();
-    let cases: Vec<String> = CASES.iter().map(|(preset, policy)| format!("{preset}:{policy}")).collect();
-
-    cmd::step(&format!("native: a year of each case, {RUNS} times (ciclo-bench's simulation example)"));
-    let native = parse(
-        &cmd::capture(
-            tools.command(&example.to_string_lossy()).args(["--runs", &RUNS.to_string()]).args(&cases),
-        )?,
-        "ciclo-bench's simulation example",
-    )?;
 
     let plan = json!({
         "runs": RUNS,
+        "native": example,
         "cases": CASES.iter().map(|(preset, policy)| json!({ "preset": preset, "policy": policy })).collect::<Vec<_>>(),
     });
     let server = StaticServer::start(&web)?;
     cmd::step(&format!(
-        "browser: a year of each case, {RUNS} times, ciclo-bench wasm in a Web Worker of headless Chromium"
+        "a year of each case, {RUNS} times on each side in turn: ciclo-bench wasm in a Web Worker of headless \
+         Chromium, and natively"
     ));
     let output = cmd::capture(
         tools
@@ -120,7 +115,14 @@ pub fn run(tools: &Tools) -> Result<()> {
             .env("CICLO_SIMULATION_PLAN", plan.to_string()),
     );
     drop(server);
-    let browser = parse(&output?, "tests/e2e/bench/simulation.mjs")?;
+    let measured = parse(&output?, "tests/e2e/bench/simulation.mjs")?;
+    let side_of = |name: &str| {
+        measured
+            .pointer(&format!("/measured/{name}"))
+            .cloned()
+            .with_context(|| format!("simulation.mjs measured no {name} side"))
+    };
+    let (browser, native) = (side_of("browser")?, side_of("native")?);
 
     let trainings = training_rows(&native)?;
     let most = trainings.iter().flatten().copied().max().context("the simulation trained nothing")?;
@@ -177,7 +179,7 @@ pub fn run(tools: &Tools) -> Result<()> {
             "os": std::env::consts::OS,
             "arch": std::env::consts::ARCH,
         },
-        "browser": browser.get("browser"),
+        "browser": measured.get("browser"),
         "scikit-learn": peer.get("scikit-learn"),
         "runs": RUNS,
         "goal_ms": GOAL_MS,

@@ -1,6 +1,7 @@
 //! The production simulation's year natively, timed exactly as the browser times it
 //! (`ciclo_bench::simulation::year`, here with `Instant` as the clock): the native side of
-//! `cargo xtask bench --simulate`.
+//! `cargo xtask bench --simulate`, whose `tests/e2e/bench/simulation.mjs` runs it one year at a time in
+//! turn with the browser's.
 //!
 //! `cargo run --release -p ciclo-bench --example simulation -- --runs 3 price_rise:on-drift calm:every-4`
 //!
