@@ -7,6 +7,7 @@
 //! The Monitoring page draws them, and the Lifecycle page lights the stage the simulation is in.
 
 use ciclo_core::ml::{ForestParams, LogisticParams, ModelKind, ModelParams};
+use ciclo_core::monitor::{PsiBand, Thresholds};
 use ciclo_core::registry::Registry;
 use ciclo_core::simulate::{
     Event, EventKind, PeriodSummary, Policy, Preset, RetrainRecord, SimConfig, StepOutcome, Trigger, Window,
@@ -155,6 +156,8 @@ pub struct SimSetup {
     pub model: ModelKind,
     /// How fast it plays.
     pub speed: Speed,
+    /// When alerts are raised (and so when "retrain on drift" or "on a drop" fires).
+    pub thresholds: Thresholds,
 }
 
 impl Default for SimSetup {
@@ -169,8 +172,28 @@ impl Default for SimSetup {
             periods: config.periods,
             model: ModelKind::RandomForest,
             speed: Speed::Normal,
+            thresholds: Thresholds::default(),
         }
     }
+}
+
+/// A share or drop read from a form or URL: a finite number in `0..=1`.
+fn share(text: &str) -> Option<f64> {
+    text.trim().replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite() && (0.0..=1.0).contains(x))
+}
+
+/// A PSI band's short name, as in URLs.
+pub fn band_name(band: PsiBand) -> &'static str {
+    match band {
+        PsiBand::Stable => "stable",
+        PsiBand::Moderate => "moderate",
+        PsiBand::Significant => "significant",
+    }
+}
+
+/// Reads [`band_name`].
+pub fn parse_band(text: &str) -> Option<PsiBand> {
+    [PsiBand::Stable, PsiBand::Moderate, PsiBand::Significant].into_iter().find(|b| band_name(*b) == text)
 }
 
 /// The most periods a simulation runs (two years of weeks).
@@ -193,6 +216,7 @@ impl SimSetup {
             policy: self.policy,
             window: self.window,
             model,
+            thresholds: self.thresholds,
             ..SimConfig::default()
         }
     }
@@ -200,15 +224,19 @@ impl SimSetup {
     /// The URL query that gives this setup back ([`SimSetup::from_query`]).
     pub fn query(&self) -> String {
         let model = if self.model == ModelKind::LogisticRegression { "logreg" } else { "forest" };
+        let t = &self.thresholds;
         format!(
-            "preset={}&seed={}&policy={}&window={}&delay={}&periods={}&model={model}&speed={}",
+            "preset={}&seed={}&policy={}&window={}&delay={}&periods={}&model={model}&speed={}&drift_share={}&f1_drop={}&psi={}",
             self.preset.as_str(),
             self.seed,
             self.policy.as_text(),
             self.window.as_text(),
             self.delay,
             self.periods,
-            self.speed.as_str()
+            self.speed.as_str(),
+            t.drift_share,
+            t.f1_drop,
+            band_name(t.psi_band),
         )
     }
 
@@ -228,6 +256,15 @@ impl SimSetup {
                 "model" if value == "logreg" => setup.model = ModelKind::LogisticRegression,
                 "model" if value == "forest" => setup.model = ModelKind::RandomForest,
                 "speed" => setup.speed = Speed::parse(value).unwrap_or(setup.speed),
+                "drift_share" => {
+                    setup.thresholds.drift_share = share(value).unwrap_or(setup.thresholds.drift_share)
+                }
+                "f1_drop" => {
+                    let drop = share(value).unwrap_or(setup.thresholds.f1_drop);
+                    setup.thresholds.f1_drop = drop;
+                    setup.thresholds.estimated_f1_drop = drop;
+                }
+                "psi" => setup.thresholds.psi_band = parse_band(value).unwrap_or(setup.thresholds.psi_band),
                 _ => {}
             }
         }
@@ -560,10 +597,20 @@ mod tests {
             periods: 30,
             model: ModelKind::LogisticRegression,
             speed: Speed::Fast,
+            thresholds: Thresholds {
+                drift_share: 0.25,
+                f1_drop: 0.1,
+                estimated_f1_drop: 0.1,
+                psi_band: PsiBand::Moderate,
+                ..Thresholds::default()
+            },
         };
         assert_eq!(SimSetup::from_query(&setup.query()), setup);
         assert_eq!(SimSetup::from_query(""), SimSetup::default());
-        let odd = SimSetup::from_query("seed=x&periods=9999&delay=99&policy=every-0&speed=warp&extra");
+        let odd = SimSetup::from_query(
+            "seed=x&periods=9999&delay=99&policy=every-0&speed=warp&drift_share=2&psi=x&extra",
+        );
+        assert_eq!(odd.thresholds, Thresholds::default());
         assert_eq!(
             (odd.seed, odd.periods, odd.delay, odd.policy),
             (7, MAX_PERIODS, MAX_DELAY, Policy::OnDrift)

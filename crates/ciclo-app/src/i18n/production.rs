@@ -73,6 +73,11 @@ pub enum P {
     CountRetrains,
     ModelForest,
     ModelLogreg,
+    Thresholds,
+    ThresholdDriftShare,
+    ThresholdF1Drop,
+    ThresholdPsi,
+    ThresholdsHelp,
 }
 
 impl P {
@@ -160,6 +165,14 @@ impl P {
                 "random forest (50 trees, depth 10: the report grid's best)",
             ),
             P::ModelLogreg => ("regresión logística (más rápida)", "logistic regression (faster)"),
+            P::Thresholds => ("Umbrales de alerta", "Alert thresholds"),
+            P::ThresholdDriftShare => ("Parte de columnas con deriva (0–1)", "Share of columns drifted (0–1)"),
+            P::ThresholdF1Drop => ("Caída de F1, real o estimada (0–1)", "F1 drop, realized or estimated (0–1)"),
+            P::ThresholdPsi => ("PSI de una columna", "A column's PSI"),
+            P::ThresholdsHelp => (
+                "Por defecto, los de Evidently (deriva del conjunto con la mitad de las columnas) y las bandas habituales del PSI (0,1 moderado, 0,25 significativo). Umbrales más bajos avisan antes y se equivocan más.",
+                "By default Evidently's (the data set drifts with half its columns) and PSI's usual bands (0.1 moderate, 0.25 significant). Lower thresholds warn sooner and are wrong more often.",
+            ),
         };
         match lang {
             Lang::Es => es,

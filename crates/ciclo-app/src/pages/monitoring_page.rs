@@ -5,7 +5,7 @@
 //! frozen model's, the timeline of what happened, and the simulation's own registry.
 
 use ciclo_core::ml::ModelKind;
-use ciclo_core::monitor::ColumnDrift;
+use ciclo_core::monitor::{ColumnDrift, PsiBand};
 use ciclo_core::simulate::{EventKind, Policy, Preset, Window};
 use leptos::prelude::*;
 
@@ -107,6 +107,27 @@ fn SetupForm(
             edit(&|s| s.periods = p.clamp(1, crate::production::MAX_PERIODS));
         }
     };
+    let decimal = |ev: &leptos::ev::Event| {
+        event_target_value(ev)
+            .trim()
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|x| (0.0..=1.0).contains(x))
+    };
+    let set_drift_share = move |ev: leptos::ev::Event| {
+        if let Some(x) = decimal(&ev) {
+            edit(&|s| s.thresholds.drift_share = x);
+        }
+    };
+    let set_f1_drop = move |ev: leptos::ev::Event| {
+        if let Some(x) = decimal(&ev) {
+            edit(&|s| {
+                s.thresholds.f1_drop = x;
+                s.thresholds.estimated_f1_drop = x;
+            });
+        }
+    };
     let busy = move || matches!(production.status.get(), SimStatus::Opening | SimStatus::Stepping);
     let can_step = move || production.status.get() == SimStatus::Ready;
     view! {
@@ -183,6 +204,31 @@ fn SetupForm(
                     </select>
                 </div>
             </div>
+            <fieldset class="thresholds">
+                <legend>{move || P::Thresholds.text(lang.get())}</legend>
+                <div class="columns">
+                    <div class="field">
+                        <label for="sim-drift-share">{move || P::ThresholdDriftShare.text(lang.get())}</label>
+                        <input id="sim-drift-share" type="text" inputmode="decimal" prop:value=move || setup.with(|s| s.thresholds.drift_share.to_string())
+                            on:change=set_drift_share/>
+                    </div>
+                    <div class="field">
+                        <label for="sim-f1-drop">{move || P::ThresholdF1Drop.text(lang.get())}</label>
+                        <input id="sim-f1-drop" type="text" inputmode="decimal" prop:value=move || setup.with(|s| s.thresholds.f1_drop.to_string())
+                            on:change=set_f1_drop/>
+                    </div>
+                    <div class="field">
+                        <label for="sim-psi-band">{move || P::ThresholdPsi.text(lang.get())}</label>
+                        <select id="sim-psi-band" on:change=move |ev| {
+                            if let Some(b) = crate::production::parse_band(&event_target_value(&ev)) { edit(&|s| s.thresholds.psi_band = b) }
+                        }>
+                            <option value="moderate" selected=move || setup.with(|s| s.thresholds.psi_band == PsiBand::Moderate)>"≥ 0,10"</option>
+                            <option value="significant" selected=move || setup.with(|s| s.thresholds.psi_band == PsiBand::Significant)>"≥ 0,25"</option>
+                        </select>
+                    </div>
+                </div>
+                <p class="hint">{move || P::ThresholdsHelp.text(lang.get())}</p>
+            </fieldset>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="sim-start">{move || P::Start.text(lang.get())}</button>
                 {move || if production.playing.get() {
