@@ -276,23 +276,6 @@ fn CsvPanel(model: Arc<LoggedModel>) -> impl IntoView {
     }
 }
 
-/// The text of `column`'s cell at `row` of `data` (empty when blank or absent).
-pub fn cell(data: &ciclo_core::dataset::Dataset, column: &str, row: usize) -> String {
-    match data.column(column).map(|c| &c.data) {
-        Some(ColumnData::Numeric(values)) => {
-            values.get(row).copied().flatten().map(|x| x.to_string()).unwrap_or_default()
-        }
-        Some(ColumnData::Categorical { levels, codes }) => codes
-            .get(row)
-            .copied()
-            .flatten()
-            .and_then(|c| levels.get(c as usize))
-            .cloned()
-            .unwrap_or_default(),
-        None => String::new(),
-    }
-}
-
 /// The one-customer form and its answer. It starts from the first customer of the built-in data (a real
 /// row, so that some columns push), each field falling back to its typical value.
 #[component]
@@ -304,7 +287,7 @@ fn OneCustomer(model: Arc<LoggedModel>, signature: Signature, negative: String) 
         .inputs
         .iter()
         .map(|c| {
-            let first = cell(&data.data, &c.name, 0);
+            let first = data.data.column(&c.name).map(|column| column.cell_text(0)).unwrap_or_default();
             let start = if first.is_empty() { c.reference.clone() } else { first };
             (c.name.clone(), c.kind, c.levels.clone(), RwSignal::new(start))
         })

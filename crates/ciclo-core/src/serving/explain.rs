@@ -21,22 +21,6 @@ pub struct Contribution {
     pub delta: f64,
 }
 
-/// The cell of `column` at `row` as text (empty when blank).
-fn cell_text(column: &Column, row: usize) -> String {
-    match &column.data {
-        ColumnData::Numeric(values) => {
-            values.get(row).copied().flatten().map(|x| x.to_string()).unwrap_or_default()
-        }
-        ColumnData::Categorical { levels, codes } => codes
-            .get(row)
-            .copied()
-            .flatten()
-            .and_then(|c| levels.get(c as usize))
-            .cloned()
-            .unwrap_or_default(),
-    }
-}
-
 /// The probability of row 0 of `data` (a conformed one-row data set), and each column's push, the
 /// strongest first. Columns already at their typical value push nothing and are left out.
 pub fn contributions(model: &LoggedModel, data: &Dataset) -> Result<(f64, Vec<Contribution>), TrainError> {
@@ -48,7 +32,7 @@ pub fn contributions(model: &LoggedModel, data: &Dataset) -> Result<(f64, Vec<Co
     let mut columns = Vec::with_capacity(data.columns().len());
     for column in data.columns() {
         let moved = signature.inputs.iter().position(|c| c.name == column.name);
-        let value = cell_text(column, 0);
+        let value = column.cell_text(0);
         let column = match (signature.inputs.iter().find(|c| c.name == column.name), &column.data) {
             (Some(spec), _) if spec.kind == ColType::Double => {
                 let original = value.parse::<f64>().ok();
@@ -82,7 +66,7 @@ pub fn contributions(model: &LoggedModel, data: &Dataset) -> Result<(f64, Vec<Co
         .iter()
         .zip(at_reference)
         .filter_map(|(spec, p)| {
-            let value = data.column(&spec.name).map(|c| cell_text(c, 0)).unwrap_or_default();
+            let value = data.column(&spec.name).map(|c| c.cell_text(0)).unwrap_or_default();
             let same = match spec.kind {
                 ColType::Double => value.parse::<f64>().ok() == spec.reference.parse::<f64>().ok(),
                 ColType::String => value == spec.reference,
