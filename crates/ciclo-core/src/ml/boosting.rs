@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use super::hist::{Binned, Criterion, GradStat, Grower};
 use super::logistic::TrainingSet;
 use super::model::{invalid, optional_text, parse_f64, parse_optional_u32, parse_u32};
-use super::tree::{check_features, check_max_bins, Node, Tree, MAX_BINS};
+use super::tree::{check_features, check_max_bins, CompactTrees, Node, Tree, MAX_BINS};
 use super::TrainError;
 
 /// The serialized shape of boosting's parameters.
@@ -639,22 +639,18 @@ impl FittedBoosting {
     /// [`FittedBoosting::n_features`] columns.
     pub fn decision_function(&self, x: &Array2<f64>) -> Result<Vec<f64>, TrainError> {
         check_features(x, self.n_features)?;
-        x.rows()
-            .into_iter()
-            .map(|row| {
-                let mut score = self.base_score;
-                for tree in &self.trees {
-                    score += tree.leaf_value(row)?;
-                }
-                Ok(score)
-            })
-            .collect()
+        self.compact()?.fold(x, self.base_score, |score, value| score + value)
     }
 
     /// The probability of the positive class for each row of `x`. Errors when `x` does not have
     /// [`FittedBoosting::n_features`] columns.
     pub fn predict_proba(&self, x: &Array2<f64>) -> Result<Vec<f64>, TrainError> {
         Ok(self.decision_function(x)?.into_iter().map(|m| sigmoid(m).0).collect())
+    }
+
+    /// The trees laid out for prediction ([`CompactTrees`]).
+    pub(crate) fn compact(&self) -> Result<CompactTrees, TrainError> {
+        CompactTrees::new(&self.trees, self.n_features)
     }
 
     /// Each feature's total split gain over all trees, normalized to sum 1 (XGBoost's `total_gain`).

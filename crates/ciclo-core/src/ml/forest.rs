@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::hist::{self, Binned, Gini, GiniStat, GrowConfig, Grower};
 use super::logistic::TrainingSet;
 use super::model::{bool_text, optional_text, parse_bool, parse_max_features, parse_optional_u32, parse_u32};
-use super::tree::{check_features, check_growth, MaxFeatures, Tree, MAX_BINS};
+use super::tree::{check_features, check_growth, CompactTrees, MaxFeatures, Tree, MAX_BINS};
 use super::TrainError;
 
 /// The serialized shape of the forest's parameters.
@@ -317,17 +317,25 @@ impl FittedForest {
     /// have [`FittedForest::n_features`] columns.
     pub fn predict_proba(&self, x: &Array2<f64>) -> Result<Vec<f64>, TrainError> {
         check_features(x, self.n_features)?;
+        self.predict_compact(&self.compact()?, x)
+    }
+
+    /// The trees laid out for prediction ([`CompactTrees`]), to score several batches with
+    /// [`FittedForest::predict_compact`] without laying them out each time.
+    pub(crate) fn compact(&self) -> Result<CompactTrees, TrainError> {
+        CompactTrees::new(&self.trees, self.n_features)
+    }
+
+    /// [`FittedForest::predict_proba`] with this forest's [`FittedForest::compact`]: the sum of the leaf
+    /// values in tree order over the number of trees, as scikit-learn's soft vote.
+    pub(crate) fn predict_compact(
+        &self,
+        compact: &CompactTrees,
+        x: &Array2<f64>,
+    ) -> Result<Vec<f64>, TrainError> {
         let n_trees = self.trees.len().max(1) as f64;
-        x.rows()
-            .into_iter()
-            .map(|row| {
-                let mut sum = 0.0;
-                for tree in &self.trees {
-                    sum += tree.leaf_value(row)?;
-                }
-                Ok(sum / n_trees)
-            })
-            .collect()
+        let sums = compact.fold(x, 0.0, |sum, value| sum + value)?;
+        Ok(sums.into_iter().map(|sum| sum / n_trees).collect())
     }
 
     /// scikit-learn's `feature_importances_`: the mean over the trees (those with a split) of each

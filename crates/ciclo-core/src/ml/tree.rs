@@ -1,7 +1,8 @@
 //! A classification tree with scikit-learn's parameters and defaults (`DecisionTreeClassifier`: Gini
 //! criterion, `max_depth=None`, `min_samples_split=2`, `min_samples_leaf=1`, `max_features=None`), grown
 //! on the histogram engine of [`super::hist`], and the tree structure ([`Tree`], [`Node`]) that the tree,
-//! the forest and boosting share and that the page draws.
+//! the forest and boosting share and that the page draws. They predict through [`CompactTrees`], the same
+//! trees laid out for prediction only (`tree/compact.rs`).
 //!
 //! # Exact by default
 //!
@@ -36,7 +37,10 @@ use super::model::{invalid, optional_text, parse_max_features, parse_optional_u3
 use super::pipeline::{Encoding, Pipeline};
 use super::TrainError;
 
+mod compact;
 mod form;
+
+pub use compact::CompactTrees;
 
 /// A split of a [`Node`]: rows with `x[feature] <= threshold` go to `left`, the others to `right`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -569,7 +573,22 @@ impl FittedTree {
     /// its leaf. Errors when `x` does not have [`FittedTree::n_features`] columns.
     pub fn predict_proba(&self, x: &Array2<f64>) -> Result<Vec<f64>, TrainError> {
         check_features(x, self.n_features)?;
-        x.rows().into_iter().map(|row| self.tree.leaf_value(row)).collect()
+        self.predict_compact(&self.compact()?, x)
+    }
+
+    /// The tree laid out for prediction ([`CompactTrees`]), to score several batches with
+    /// [`FittedTree::predict_compact`] without laying it out each time.
+    pub(crate) fn compact(&self) -> Result<CompactTrees, TrainError> {
+        CompactTrees::new(std::slice::from_ref(&self.tree), self.n_features)
+    }
+
+    /// [`FittedTree::predict_proba`] with this tree's [`FittedTree::compact`].
+    pub(crate) fn predict_compact(
+        &self,
+        compact: &CompactTrees,
+        x: &Array2<f64>,
+    ) -> Result<Vec<f64>, TrainError> {
+        compact.fold(x, 0.0, |_, value| value)
     }
 
     /// scikit-learn's `feature_importances_`: each feature's total weighted decrease in Gini impurity,

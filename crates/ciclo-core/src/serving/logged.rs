@@ -1,11 +1,12 @@
 //! A logged model as the runs keep it (`model/model.json`): the fitted pipeline and model, the positive
 //! class and the threshold, everything needed to score new rows.
 
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use super::signature::Signature;
 use crate::dataset::Dataset;
-use crate::ml::{FittedForest, FittedModel, Pipeline, TrainError, TransformReport};
+use crate::ml::{FittedModel, Pipeline, TrainError, TransformReport};
 
 /// The `format` of a logged model.
 pub const MODEL_FORMAT: &str = "ciclo.model";
@@ -95,14 +96,9 @@ impl LoggedModel {
     }
 
     /// The probability of the positive class for rows the pipeline has already transformed: the model's
-    /// `predict_proba`, the same bits, with a forest walked tree by tree over all rows rather than row by
-    /// row over all trees, so that one tree's nodes stay in the cache while every row goes down it (a
-    /// default forest's nodes are megabytes; row by row, scoring 100,000 rows took 3.5 times as long).
-    pub fn predict_matrix(&self, x: &ndarray::Array2<f64>) -> Result<Vec<f64>, TrainError> {
-        match &self.model {
-            FittedModel::Forest(forest) if x.ncols() == forest.n_features => forest_by_tree(forest, x),
-            model => model.predict_proba(x),
-        }
+    /// `predict_proba` (the tree families' through [`crate::ml::tree::CompactTrees`], issue 5).
+    pub fn predict_matrix(&self, x: &Array2<f64>) -> Result<Vec<f64>, TrainError> {
+        self.model.predict_proba(x)
     }
 
     /// The prediction of each probability, with `negative` as the other class's name.
@@ -111,17 +107,4 @@ impl LoggedModel {
             if probability >= self.threshold { self.positive.clone() } else { negative.to_string() };
         Prediction { probability, prediction }
     }
-}
-
-/// [`FittedForest::predict_proba`] tree by tree: each row's sum gathers the trees in the same order, so the
-/// result is the same to the bit.
-fn forest_by_tree(forest: &FittedForest, x: &ndarray::Array2<f64>) -> Result<Vec<f64>, TrainError> {
-    let mut sums = vec![0.0; x.nrows()];
-    for tree in &forest.trees {
-        for (sum, row) in sums.iter_mut().zip(x.rows()) {
-            *sum += tree.leaf_value(row)?;
-        }
-    }
-    let n_trees = forest.trees.len().max(1) as f64;
-    Ok(sums.into_iter().map(|sum| sum / n_trees).collect())
 }
