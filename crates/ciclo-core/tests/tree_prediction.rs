@@ -18,7 +18,7 @@ use ciclo_core::ml::{
 };
 use ciclo_core::serving::{LoggedModel, MODEL_FORMAT, MODEL_VERSION};
 use ciclo_core::telco;
-use ndarray::Array2;
+use ndarray::{Array2, Axis};
 
 fn trained(kind: ModelKind, params: &[(&str, &str)], rows: usize) -> TrainOutcome {
     let mut config = TrainConfig::for_model(telco::TARGET, kind);
@@ -128,11 +128,29 @@ fn the_compact_walk_gives_the_node_walks_bits() {
         };
         assert!(expected.len() > 3000 && trees.iter().all(|t| t.nodes.len() > 1), "{kind:?}");
         assert_eq!(bits(&got), bits(&expected), "{kind:?} {params:?}");
-        // Serving gives the model's probabilities.
+        // Serving gives the model's probabilities, in one call or batch after batch with one layout.
         let probabilities = model.predict_proba(&x).unwrap();
         let served = logged(&outcome);
         assert_eq!(bits(&served.predict_matrix(&x).unwrap()), bits(&probabilities), "{kind:?}");
+        let scorer = served.scorer().unwrap();
+        let mut batches = Vec::new();
+        for start in (0..x.nrows()).step_by(700) {
+            let rows: Vec<usize> = (start..x.nrows().min(start + 700)).collect();
+            batches.extend(scorer.predict_matrix(&x.select(Axis(0), &rows)).unwrap());
+        }
+        assert_eq!(bits(&batches), bits(&probabilities), "{kind:?}");
     }
+}
+
+/// The scorer of a logistic regression is the model itself.
+#[test]
+fn a_logistic_scorer_scores_as_the_model() {
+    let outcome = trained(ModelKind::LogisticRegression, &[], 1000);
+    let data = telco::generate(300, 5);
+    let rows: Vec<usize> = (0..300).collect();
+    let served = logged(&outcome);
+    let expected = served.predict_proba(&data, &rows).unwrap();
+    assert_eq!(served.scorer().unwrap().predict_proba(&data, &rows).unwrap(), expected);
 }
 
 fn split(feature: u32, threshold: f64, left: u32, right: u32) -> Node {
@@ -243,9 +261,12 @@ fn timing() {
     // The page's CSV scorer scores 2,000 rows a call.
     let slice = x.select(ndarray::Axis(0), &(0..2000).collect::<Vec<_>>());
     let (slice_time, _) = median(&mut || forest.predict_proba(&slice).unwrap());
+    let served = logged(&outcome);
+    let scorer = served.scorer().unwrap();
+    let (slice_scorer, _) = median(&mut || scorer.predict_matrix(&slice).unwrap());
     println!(
         "{} trees, {nodes} nodes of {} bytes, {} rows: node walk {walk}, compact {compact}, laying out \
-         {build}; node walk / compact {:.2} (wall); 2,000 rows {slice_time}",
+         {build}; node walk / compact {:.2} (wall); 2,000 rows {slice_time}, {slice_scorer} with a scorer",
         forest.trees.len(),
         std::mem::size_of::<Node>(),
         x.nrows(),

@@ -648,9 +648,20 @@ impl FittedBoosting {
         Ok(self.decision_function(x)?.into_iter().map(|m| sigmoid(m).0).collect())
     }
 
-    /// The trees laid out for prediction ([`CompactTrees`]).
+    /// The trees laid out for prediction ([`CompactTrees`]), to score several batches with
+    /// [`FittedBoosting::predict_compact`] without laying them out each time.
     pub(crate) fn compact(&self) -> Result<CompactTrees, TrainError> {
         CompactTrees::new(&self.trees, self.n_features)
+    }
+
+    /// [`FittedBoosting::predict_proba`] with this model's [`FittedBoosting::compact`].
+    pub(crate) fn predict_compact(
+        &self,
+        compact: &CompactTrees,
+        x: &Array2<f64>,
+    ) -> Result<Vec<f64>, TrainError> {
+        let scores = compact.fold(x, self.base_score, |score, value| score + value)?;
+        Ok(scores.into_iter().map(|m| sigmoid(m).0).collect())
     }
 
     /// Each feature's total split gain over all trees, normalized to sum 1 (XGBoost's `total_gain`).

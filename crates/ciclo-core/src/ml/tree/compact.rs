@@ -71,8 +71,8 @@ struct Slot {
 
 /// The trees of a model laid out for prediction only: 16-byte nodes in preorder, walked eight rows at a
 /// time over blocks of rows, for speed (issue 5; why this layout: `ml/tree/compact.rs`). The tree
-/// families' `predict_proba` lay their trees out at each call. Predictions are the same to the bit as
-/// walking the [`Tree`]s.
+/// families' `predict_proba` lay their trees out at each call; [`crate::serving::LoggedModel::scorer`]
+/// keeps the layout for several batches. Predictions are the same to the bit as walking the [`Tree`]s.
 #[derive(Debug, Clone)]
 pub struct CompactTrees {
     /// Every tree's nodes in preorder, one tree after the other.
