@@ -355,9 +355,10 @@ describe('a visitor whose browser prefers Spanish', () => {
     await app.page.locator('#sim-periods').fill('26');
     await app.page.locator('#sim-periods').dispatchEvent('change');
     await app.page.locator('#sim-speed').selectOption('fast');
+    assert.equal(await app.page.getByTestId('scenario').count(), 1, "the preset's one scenario, to edit");
     await app.page.getByTestId('sim-start').click();
     await eventually('26 weeks simulated', () => app.page.getByTestId('sim-status').textContent(), (t) => /^Semana 26 de 26 · campeón v\d+ .*Simulación terminada\.$/.test(t), { timeout: 120_000 });
-    assert.match(app.page.url(), /#\/monitoring\?preset=price_rise&seed=7&policy=on-drift&window=last-8&delay=4&periods=26&model=forest&speed=fast&drift_share=0.5&f1_drop=0.05&psi=significant$/);
+    assert.match(app.page.url(), /#\/monitoring\?preset=price_rise&scenarios=price_rise@10x1&seed=7&policy=on-drift&window=last-8&delay=4&periods=26&model=forest&speed=fast&drift_share=0.5&f1_drop=0.05&psi=significant$/);
     const timeline = await app.page.getByTestId('timeline-event').allTextContents();
     for (const wanted of [
       /^Semana 10 empieza: subida de precios/,

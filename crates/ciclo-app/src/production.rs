@@ -10,7 +10,8 @@ use ciclo_core::ml::{ForestParams, LogisticParams, ModelKind, ModelParams};
 use ciclo_core::monitor::{PsiBand, Thresholds};
 use ciclo_core::registry::Registry;
 use ciclo_core::simulate::{
-    Event, EventKind, PeriodSummary, Policy, Preset, RetrainRecord, SimConfig, StepOutcome, Trigger, Window,
+    Event, EventKind, PeriodSummary, Policy, Preset, RetrainRecord, Scenario, ScenarioKind, SimConfig,
+    StepOutcome, Trigger, Window,
 };
 use ciclo_core::tracking::{
     ArtifactKind, Change, Experiment, LifecycleStage, MetricPoint, Run, RunStatus, Snapshot,
@@ -140,8 +141,10 @@ impl Speed {
 /// shared and replayed exactly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimSetup {
-    /// The scenario preset.
+    /// The scenario preset the story started from.
     pub preset: Preset,
+    /// The scenarios themselves (the preset's, as edited: kind, start week, intensity).
+    pub scenarios: Vec<Scenario>,
     /// The seed.
     pub seed: u64,
     /// When to retrain.
@@ -165,6 +168,7 @@ impl Default for SimSetup {
         let config = SimConfig::default();
         SimSetup {
             preset: Preset::PriceRise,
+            scenarios: Preset::PriceRise.scenarios(),
             seed: config.seed,
             policy: config.policy,
             window: config.window,
@@ -175,6 +179,35 @@ impl Default for SimSetup {
             thresholds: Thresholds::default(),
         }
     }
+}
+
+/// The most scenarios a story combines.
+pub const MAX_SCENARIOS: usize = 8;
+
+/// Scenarios as URL text: `price_rise@10x1,competitor_offer@20x0.5` (kind, start week, intensity).
+pub fn scenarios_text(scenarios: &[Scenario]) -> String {
+    scenarios
+        .iter()
+        .map(|s| format!("{}@{}x{}", s.kind.as_str(), s.start, s.intensity))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads [`scenarios_text`]; a part that does not read is left out, and at most [`MAX_SCENARIOS`] are kept.
+pub fn parse_scenarios(text: &str) -> Vec<Scenario> {
+    text.split(',')
+        .filter_map(|part| {
+            let (kind, rest) = part.split_once('@')?;
+            let (start, intensity) = rest.split_once('x')?;
+            let intensity: f64 = intensity.parse().ok().filter(|x: &f64| x.is_finite())?;
+            Some(Scenario {
+                kind: ScenarioKind::parse(kind)?,
+                start: start.parse::<u32>().ok()?.clamp(1, MAX_PERIODS),
+                intensity: intensity.clamp(0.0, 3.0),
+            })
+        })
+        .take(MAX_SCENARIOS)
+        .collect()
 }
 
 /// A share or drop read from a form or URL: a finite number in `0..=1`.
@@ -212,7 +245,7 @@ impl SimSetup {
             seed: self.seed,
             periods: self.periods.clamp(1, MAX_PERIODS),
             label_delay: self.delay.min(MAX_DELAY),
-            scenarios: self.preset.scenarios(),
+            scenarios: self.scenarios.clone(),
             policy: self.policy,
             window: self.window,
             model,
@@ -226,8 +259,9 @@ impl SimSetup {
         let model = if self.model == ModelKind::LogisticRegression { "logreg" } else { "forest" };
         let t = &self.thresholds;
         format!(
-            "preset={}&seed={}&policy={}&window={}&delay={}&periods={}&model={model}&speed={}&drift_share={}&f1_drop={}&psi={}",
+            "preset={}&scenarios={}&seed={}&policy={}&window={}&delay={}&periods={}&model={model}&speed={}&drift_share={}&f1_drop={}&psi={}",
             self.preset.as_str(),
+            scenarios_text(&self.scenarios),
             self.seed,
             self.policy.as_text(),
             self.window.as_text(),
@@ -243,9 +277,18 @@ impl SimSetup {
     /// The setup a URL query describes; what is missing or unreadable keeps its default.
     pub fn from_query(query: &str) -> SimSetup {
         let mut setup = SimSetup::default();
+        let has_scenarios = query.split('&').any(|pair| pair.starts_with("scenarios="));
         for (key, value) in query.split('&').filter_map(|pair| pair.split_once('=')) {
             match key {
-                "preset" => setup.preset = Preset::parse(value).unwrap_or(setup.preset),
+                "preset" => {
+                    if let Some(preset) = Preset::parse(value) {
+                        setup.preset = preset;
+                        if !has_scenarios {
+                            setup.scenarios = preset.scenarios();
+                        }
+                    }
+                }
+                "scenarios" => setup.scenarios = parse_scenarios(value),
                 "seed" => setup.seed = value.parse().unwrap_or(setup.seed),
                 "policy" => setup.policy = Policy::parse(value).unwrap_or(setup.policy),
                 "window" => setup.window = Window::parse(value).unwrap_or(setup.window),
@@ -590,6 +633,10 @@ mod tests {
     fn the_setup_round_trips_through_the_url() {
         let setup = SimSetup {
             preset: Preset::Competitor,
+            scenarios: vec![
+                Scenario { kind: ScenarioKind::CompetitorOffer, start: 10, intensity: 1.5 },
+                Scenario { kind: ScenarioKind::UnitChange, start: 3, intensity: 0.25 },
+            ],
             seed: 42,
             policy: Policy::Every { periods: 6 },
             window: Window::All,
@@ -611,6 +658,17 @@ mod tests {
             "seed=x&periods=9999&delay=99&policy=every-0&speed=warp&drift_share=2&psi=x&extra",
         );
         assert_eq!(odd.thresholds, Thresholds::default());
+        let marketing = SimSetup::from_query("preset=marketing");
+        assert_eq!(marketing.scenarios, Preset::Marketing.scenarios());
+        let edited =
+            SimSetup::from_query("preset=marketing&scenarios=price_rise@0x9,nope@3x1,new_segment@5x0.5");
+        assert_eq!(
+            edited.scenarios,
+            [
+                Scenario { kind: ScenarioKind::PriceRise, start: 1, intensity: 3.0 },
+                Scenario { kind: ScenarioKind::NewSegment, start: 5, intensity: 0.5 },
+            ]
+        );
         assert_eq!(
             (odd.seed, odd.periods, odd.delay, odd.policy),
             (7, MAX_PERIODS, MAX_DELAY, Policy::OnDrift)

@@ -6,7 +6,7 @@
 
 use ciclo_core::ml::ModelKind;
 use ciclo_core::monitor::{ColumnDrift, PsiBand};
-use ciclo_core::simulate::{EventKind, Policy, Preset, Window};
+use ciclo_core::simulate::{EventKind, Policy, Preset, Scenario, ScenarioKind, Window};
 use leptos::prelude::*;
 
 use crate::charts::data::{Marker, Series};
@@ -137,7 +137,7 @@ fn SetupForm(
                 <div class="field">
                     <label for="sim-preset">{move || P::Preset.text(lang.get())}</label>
                     <select id="sim-preset" on:change=move |ev| {
-                        if let Some(p) = Preset::parse(&event_target_value(&ev)) { edit(&|s| s.preset = p) }
+                        if let Some(p) = Preset::parse(&event_target_value(&ev)) { edit(&|s| { s.preset = p; s.scenarios = p.scenarios(); }) }
                     }>
                         {move || Preset::ALL.into_iter().map(|p| view! {
                             <option value=p.as_str() selected=setup.with(|s| s.preset == p)>{words::preset(p, lang.get())}</option>
@@ -204,6 +204,7 @@ fn SetupForm(
                     </select>
                 </div>
             </div>
+            <ScenarioEditor/>
             <fieldset class="thresholds">
                 <legend>{move || P::Thresholds.text(lang.get())}</legend>
                 <div class="columns">
@@ -247,6 +248,85 @@ fn SetupForm(
             </div>
             <p class="hint">{move || P::ShareLink.text(lang.get())}</p>
         </form>
+    }
+}
+
+/// The story's scenarios, each with its start week and intensity: the preset's, to edit or add to.
+#[component]
+fn ScenarioEditor() -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let setup = state.production.setup;
+    let edit = move |i: usize, f: &dyn Fn(&mut Scenario)| {
+        setup.update(|s| {
+            if let Some(scenario) = s.scenarios.get_mut(i) {
+                f(scenario);
+            }
+        })
+    };
+    let add = move |_| {
+        setup.update(|s| {
+            if s.scenarios.len() < crate::production::MAX_SCENARIOS {
+                s.scenarios.push(Scenario { kind: ScenarioKind::PriceRise, start: 10, intensity: 1.0 });
+            }
+        })
+    };
+    let count = move || setup.with(|s| s.scenarios.len());
+    let full = move || count() >= crate::production::MAX_SCENARIOS;
+    view! {
+        <fieldset class="scenarios" data-testid="scenarios">
+            <legend>{move || P::Scenarios.text(lang.get())}</legend>
+            <p class="hint">{move || P::ScenariosHelp.text(lang.get())}</p>
+            <ol>
+                {move || (0..count()).map(|i| {
+                    let scenario = setup.with_untracked(|s| s.scenarios.get(i).copied());
+                    scenario.map(|sc| {
+                        let kind_id = format!("scenario-{i}-kind");
+                        let start_id = format!("scenario-{i}-start");
+                        let intensity_id = format!("scenario-{i}-intensity");
+                        let set_start = move |ev: leptos::ev::Event| {
+                            if let Ok(week) = event_target_value(&ev).trim().parse::<u32>() {
+                                edit(i, &|s| s.start = week.clamp(1, crate::production::MAX_PERIODS));
+                            }
+                        };
+                        let set_intensity = move |ev: leptos::ev::Event| {
+                            let text = event_target_value(&ev).trim().replace(',', ".");
+                            if let Some(x) = text.parse::<f64>().ok().filter(|x| x.is_finite()) {
+                                edit(i, &|s| s.intensity = x.clamp(0.0, 3.0));
+                            }
+                        };
+                        view! {
+                            <li class="inline-form" data-testid="scenario">
+                                <div class="field">
+                                    <label for=kind_id.clone()>{move || P::ScenarioKind.text(lang.get())}</label>
+                                    <select id=kind_id on:change=move |ev| {
+                                        if let Some(k) = ScenarioKind::parse(&event_target_value(&ev)) { edit(i, &|s| s.kind = k) }
+                                    }>
+                                        {ScenarioKind::ALL.into_iter().map(|k| view! {
+                                            <option value=k.as_str() selected=k == sc.kind>{move || words::scenario(k, lang.get())}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for=start_id.clone()>{move || P::ScenarioStart.text(lang.get())}</label>
+                                    <input id=start_id type="number" min="1" size="4" prop:value=sc.start.to_string() on:change=set_start/>
+                                </div>
+                                <div class="field">
+                                    <label for=intensity_id.clone()>{move || P::ScenarioIntensity.text(lang.get())}</label>
+                                    <input id=intensity_id type="text" inputmode="decimal" size="4" prop:value=sc.intensity.to_string() on:change=set_intensity/>
+                                </div>
+                                <button type="button" class="link" on:click=move |_| setup.update(|s| { if i < s.scenarios.len() { s.scenarios.remove(i); } })>
+                                    {move || P::ScenarioRemove.text(lang.get())}
+                                </button>
+                            </li>
+                        }
+                    })
+                }).collect_view()}
+            </ol>
+            <button type="button" on:click=add disabled=full>
+                {move || P::ScenarioAdd.text(lang.get())}
+            </button>
+        </fieldset>
     }
 }
 
@@ -295,7 +375,11 @@ fn CurrentWeek() -> impl IntoView {
     let lang = state.lang;
     let production = state.production;
     let last = Memo::new(move |_| production.summaries.with(|s| s.last().cloned()));
-    let row = move |c: ColumnDrift, lang: Lang| {
+    // The newest week whose labels have arrived, with the champion's realized performance.
+    let labeled = Memo::new(move |_| {
+        production.summaries.with(|all| all.iter().rev().find_map(|s| Some((s.period, s.realized.clone()?))))
+    });
+    let row = move |c: ColumnDrift, psi: Option<f64>, lang: Lang| {
         let yes = if c.drifted { P::Yes.text(lang) } else { P::No.text(lang) };
         view! {
             <tr data-testid="drift-row" class:drifted=c.drifted>
@@ -304,6 +388,7 @@ fn CurrentWeek() -> impl IntoView {
                 <td class="num">{lang.number(c.score, 3)}</td>
                 <td class="num">{lang.number(c.threshold, 2)}</td>
                 <td data-testid="drift-flag">{yes}</td>
+                <td class="num">{psi.map(|p| lang.number(p, 3)).unwrap_or_else(|| "—".to_string())}</td>
                 <td class="hint">{words::reason(c.reason, lang)}</td>
             </tr>
         }
@@ -325,6 +410,15 @@ fn CurrentWeek() -> impl IntoView {
                 <section class="card" aria-labelledby="week-title" data-testid="current-week">
                     <h2 id="week-title">{P::PeriodTitle.text(lang)}</h2>
                     <p>{summary}</p>
+                    {labeled.get().map(|(week, r)| {
+                        let auc = r.roc_auc.map(|a| lang.number(a, 3)).unwrap_or_else(|| "—".to_string());
+                        view! {
+                            <p data-testid="labeled-week">{format!(
+                                "{} {week} {}: F1 {} · ROC AUC {auc} · ECE {}",
+                                P::Week.text(lang), P::LabeledNow.text(lang), lang.number(r.f1, 3), lang.number(r.calibration_error, 3),
+                            )}</p>
+                        }
+                    })}
                     <h3>{P::Alerts.text(lang)}</h3>
                     {if s.alerts.is_empty() {
                         view! { <p class="hint">{P::NoAlerts.text(lang)}</p> }.into_any()
@@ -343,9 +437,19 @@ fn CurrentWeek() -> impl IntoView {
                                 <th scope="col">{P::Score.text(lang)}</th>
                                 <th scope="col">{P::Threshold.text(lang)}</th>
                                 <th scope="col">{P::Drifted.text(lang)}</th>
+                                <th scope="col">"PSI"</th>
                                 <th scope="col">{P::WhyMethod.text(lang)}</th>
                             </tr></thead>
-                            <tbody>{drift.columns.into_iter().map(|c| row(c, lang)).collect_view()}</tbody>
+                            <tbody>
+                                {drift.columns.into_iter().map(|c| {
+                                    let psi = s.report.psi.iter().find(|p| p.column == c.column).map(|p| p.psi);
+                                    row(c, psi, lang)
+                                }).collect_view()}
+                                {s.report.prediction_drift.clone().map(|mut c| {
+                                    c.column = P::PredictionRow.text(lang).to_string();
+                                    row(c, s.report.prediction_psi.as_ref().map(|p| p.psi), lang)
+                                })}
+                            </tbody>
                         </table>
                     </div>
                 </section>
