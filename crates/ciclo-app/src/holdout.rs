@@ -18,8 +18,10 @@ pub const HOLDOUT_SEED: u64 = 20_261_126;
 /// The held-out rows and their labels (positive `positive`).
 pub fn holdout(positive: &str) -> Result<(Dataset, Vec<bool>), String> {
     let data = ciclo_core::telco::generate(HOLDOUT_ROWS, HOLDOUT_SEED);
-    let target =
-        ciclo_core::ml::Target { column: ciclo_core::telco::TARGET.to_string(), positive: positive.to_string() };
+    let target = ciclo_core::ml::Target {
+        column: ciclo_core::telco::TARGET.to_string(),
+        positive: positive.to_string(),
+    };
     let labels = ciclo_core::ml::labels_for(&data, &target).map_err(|e| e.to_string())?;
     Ok((data, labels))
 }
@@ -34,8 +36,8 @@ pub fn score(models: &[String]) -> Result<(Vec<f64>, usize), String> {
         let data = conform(&data, &model.signature()).map_err(|e| e.to_string())?;
         let rows: Vec<usize> = (0..data.n_rows()).collect();
         let (probabilities, _) = model.predict_proba(&data, &rows).map_err(|e| e.to_string())?;
-        let metrics =
-            ciclo_core::metrics::evaluate(&labels, &probabilities, model.threshold).map_err(|e| e.to_string())?;
+        let metrics = ciclo_core::metrics::evaluate(&labels, &probabilities, model.threshold)
+            .map_err(|e| e.to_string())?;
         f1.push(metrics.f1);
     }
     Ok((f1, HOLDOUT_ROWS))

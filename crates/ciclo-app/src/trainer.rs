@@ -115,7 +115,8 @@ pub async fn ask(request: ToWorker) -> Result<FromWorker, String> {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| *slot.borrow_mut() = Some(resolve));
     let (store, wake) = (answer.clone(), resolver.clone());
     let handle = TrainerHandle::start(request, move |event| {
-        if matches!(event, FromWorker::Ready | FromWorker::Progress { .. } | FromWorker::ScoreProgress { .. }) {
+        if matches!(event, FromWorker::Ready | FromWorker::Progress { .. } | FromWorker::ScoreProgress { .. })
+        {
             return;
         }
         if store.borrow().is_some() {
