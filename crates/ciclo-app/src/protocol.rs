@@ -457,9 +457,12 @@ pub fn score_csv(
     let mut report = TransformReport::default();
     progress(0, total);
     let all: Vec<usize> = (0..total).collect();
+    // The trees laid out for prediction once, not once per slice (a default forest's take about as long
+    // to lay out as 2,000 rows take to score).
+    let scorer = model.scorer().map_err(|e| ScoreError::Scoring(e.to_string()))?;
     for slice in all.chunks(SCORE_SLICE) {
         let (p, part) =
-            model.predict_proba(&conformed, slice).map_err(|e| ScoreError::Scoring(e.to_string()))?;
+            scorer.predict_proba(&conformed, slice).map_err(|e| ScoreError::Scoring(e.to_string()))?;
         probabilities.extend(p);
         report.merge(part);
         progress(probabilities.len(), total);

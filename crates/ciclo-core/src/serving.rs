@@ -15,6 +15,6 @@ mod request;
 mod signature;
 
 pub use explain::{contributions, Contribution};
-pub use logged::{LoggedModel, ModelLoadError, Prediction, MODEL_FORMAT, MODEL_VERSION};
+pub use logged::{LoggedModel, ModelLoadError, Prediction, Scorer, MODEL_FORMAT, MODEL_VERSION};
 pub use request::{conform, parse_request, RequestError, MAX_REQUEST_ROWS};
 pub use signature::{ColSpec, ColType, Signature};
