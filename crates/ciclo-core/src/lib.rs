@@ -13,6 +13,7 @@
 //! `cargo metadata`, and `tests/purity.rs` checks the sources.
 
 pub mod dataset;
+pub mod exchange;
 pub mod ingest;
 mod message;
 pub mod metrics;
