@@ -6,3 +6,5 @@ mod document;
 pub use document::{
     ArtifactFile, Document, Point, RegistryRecord, RunRecord, Value, FORMAT, FORMAT_VERSION, RUN_ID_TAG,
 };
+
+pub mod push;
