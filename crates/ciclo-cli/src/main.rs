@@ -2,7 +2,7 @@
 //! parameter names.
 //!
 //! `main` only collects the arguments and maps errors to exit codes; [`run`] dispatches to one module per
-//! subcommand (`generate`, `train`, `evaluate`, `tune`, `profile`), each of which parses its own options
+//! subcommand (`generate`, `train`, `evaluate`, `tune`, `profile`, `push`), each of which parses its own options
 //! with the cursor of [`cli`]. A bad command line is a [`cli::Usage`] error (exit code 2, message on
 //! stderr); any other failure (a file that cannot be read, a target with one class, ...) exits with 1.
 
@@ -10,6 +10,7 @@ mod cli;
 mod experiment;
 mod generate;
 mod profile;
+mod push;
 mod train;
 mod tune;
 
@@ -60,6 +61,14 @@ Usage:
       --out FILE    write to FILE instead of standard output
       --drift JSON  simulate production drift, for example '{\"monthly_charges_shift\": 0.1}';
                     knobs: monthly_charges_shift, contract_mix, fiber_mix, fiber_churn_boost, churn_boost
+  ciclo push FILE --tracking-uri URL [--json]
+      Push an export document (runs with their metric histories, dataset inputs and artifacts, the
+      registered models with their versions, stages and aliases) to an MLflow tracking server over its
+      REST API. Pushing again creates nothing twice: runs are found by their ciclo.run_id tag, and a run
+      an interrupted push left unfinished is deleted and pushed again. Artifacts need the server's proxy
+      (mlflow server --artifacts-destination); stages the server refuses are warnings.
+      --tracking-uri URL  http:// or https:// (default: the MLFLOW_TRACKING_URI variable)
+      --json              print the report as one JSON object: counts, warnings, the server's ids
   ciclo --help
       Show this text.
 
@@ -93,6 +102,7 @@ fn run(args: &[String]) -> anyhow::Result<()> {
             "evaluate" => train::evaluate_command(rest),
             "tune" => tune::tune(rest),
             "profile" => profile::profile_command(rest),
+            "push" => push::push(rest),
             other => Err(usage(format!("unknown subcommand `{other}`"))),
         },
     }
@@ -145,6 +155,11 @@ mod tests {
         assert!(is_usage("tune --data x.csv --model forest --preset report-grid --cv 1"));
         assert!(is_usage("profile"));
         assert!(is_usage("profile --data x.csv --model forest"));
+        assert!(is_usage("push"));
+        assert!(is_usage("push doc.json --tracking-uri"));
+        assert!(is_usage("push doc.json --tracking-uri localhost:5000"));
+        assert!(is_usage("push a.json b.json --tracking-uri http://x"));
+        assert!(is_usage("push doc.json --colour blue"));
     }
 
     #[test]
