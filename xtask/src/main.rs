@@ -6,8 +6,9 @@
 //! - `serve`: build and serve the page with Trunk, rebuilding on change (Trunk.toml's address);
 //! - `dist`: the release build of the page into `dist/`;
 //! - `test`: every test layer in order (format, clippy, tidy, native, parity with scikit-learn and
-//!   XGBoost and of the drift statistics with SciPy, browser, end to end), stopping at the first that
-//!   fails, then a `N passed, N failed` summary;
+//!   XGBoost and of the drift statistics with SciPy, MLflow (a document pushed to a real server and read
+//!   back), browser, end to end), stopping at the first that fails, then a `N passed, N failed`
+//!   summary; `--only ID[,ID…]` runs just those layers;
 //! - `bench`: shipped bytes and time to interactive of the release page, then the engine's fit times
 //!   natively and in the browser against scikit-learn and XGBoost, then the tracking measurements
 //!   (long tasks, the runs page with 10,000 runs, the report's grid in the page against
@@ -24,6 +25,7 @@ mod bench;
 mod cmd;
 mod config;
 mod engine_bench;
+mod mlflow;
 mod page;
 mod peers;
 mod setup;
@@ -44,8 +46,11 @@ usage: cargo xtask <command>
 commands:
   serve   build the page and serve it with Trunk on Trunk.toml's address, rebuilding on change
   dist    release build of the page into dist/
-  test    every test layer in order: fmt, clippy, tidy, native tests, parity with scikit-learn and
-          XGBoost and of the drift statistics with SciPy, browser tests, end to end
+  test [--only ID[,ID...]]
+          every test layer in order: fmt, clippy, tidy, native tests, parity with scikit-learn and
+          XGBoost and of the drift statistics with SciPy, MLflow (push to a real mlflow server),
+          browser tests, end to end; --only runs just the layers with those ids: format, clippy,
+          tidy, native, parity, mlflow, browser, e2e
   bench [--quick] [--engine] [--serving] [--tracking] [--simulate]
           shipped bytes (raw and gzip) and time to interactive in headless Chromium, then the
           engine's fit times natively and in the browser against scikit-learn and XGBoost, then
@@ -85,7 +90,14 @@ fn run() -> Result<ExitCode> {
         }
         ["test"] => {
             let tools = setup::ensure(&root, setup::Needs::Browser)?;
-            Ok(test::run(&tools))
+            Ok(test::run(&tools, &test::select(None)?))
+        }
+        ["test", "--only", ids] => {
+            let layers = test::select(Some(ids))?;
+            let browser = layers.iter().any(|layer| ["browser", "e2e"].contains(&layer.id));
+            let needs = if browser { setup::Needs::Browser } else { setup::Needs::Build };
+            let tools = setup::ensure(&root, needs)?;
+            Ok(test::run(&tools, &layers))
         }
         ["bench", flags @ ..]
             if flags.iter().all(|flag| {

@@ -33,33 +33,41 @@ pub struct Venv {
 
 /// The environment at `<workspace>/.venv`, created or refreshed when needed.
 pub fn ensure(tools: &Tools) -> Result<Venv> {
-    let dir = tools.root.join(".venv");
+    ensure_venv(tools, ".venv", REQUIREMENTS, "the Python peers")
+}
+
+/// The virtual environment `<workspace>/<dir>` with `requirements` (relative to the workspace root)
+/// installed: created when missing, refreshed by pip when the requirements changed since the last install
+/// (a copy of the installed file is kept inside it), else left alone. `purpose` names it in the log.
+pub fn ensure_venv(tools: &Tools, dir: &str, requirements: &str, purpose: &str) -> Result<Venv> {
+    let name = dir;
+    let dir = tools.root.join(name);
     let python = dir.join("bin").join("python");
-    let requirements_path = tools.root.join(REQUIREMENTS);
-    let requirements = std::fs::read_to_string(&requirements_path)
+    let requirements_path = tools.root.join(requirements);
+    let wanted = std::fs::read_to_string(&requirements_path)
         .with_context(|| format!("reading {}", requirements_path.display()))?;
     let stamp = dir.join(STAMP);
     let installed = std::fs::read_to_string(&stamp).ok();
 
-    match plan(python.is_file(), installed.as_deref(), &requirements) {
+    match plan(python.is_file(), installed.as_deref(), &wanted) {
         Plan::UpToDate => {
-            println!("    .venv (Python peers): up to date with {REQUIREMENTS}");
+            println!("    {name} ({purpose}): up to date with {requirements}");
             return Ok(Venv { python });
         }
         Plan::Create => {
-            cmd::step("creating the Python peers' environment .venv (python3 -m venv)");
+            cmd::step(&format!("creating the environment of {purpose}, {name} (python3 -m venv)"));
             cmd::run(tools.command("python3").args(["-m", "venv"]).arg(&dir))?;
         }
-        Plan::Refresh => cmd::step(&format!("{REQUIREMENTS} changed: refreshing .venv")),
+        Plan::Refresh => cmd::step(&format!("{requirements} changed: refreshing {name}")),
     }
-    cmd::step(&format!("installing {REQUIREMENTS} into .venv (pip; about a minute the first time)"));
+    cmd::step(&format!("installing {requirements} into {name} (pip; a minute or two the first time)"));
     cmd::run(
         tools
             .command(&python.to_string_lossy())
             .args(["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", "-r"])
             .arg(&requirements_path),
     )?;
-    std::fs::write(&stamp, &requirements).with_context(|| format!("writing {}", stamp.display()))?;
+    std::fs::write(&stamp, &wanted).with_context(|| format!("writing {}", stamp.display()))?;
     Ok(Venv { python })
 }
 
@@ -114,7 +122,7 @@ pub fn build_drift_stats(tools: &Tools) -> Result<PathBuf> {
 
 /// Cargo's release folder: under `CARGO_TARGET_DIR` (relative to the workspace root) when set, else
 /// under `target/`.
-fn release_dir(tools: &Tools) -> PathBuf {
+pub fn release_dir(tools: &Tools) -> PathBuf {
     target_dir(&tools.root, std::env::var_os("CARGO_TARGET_DIR")).join("release")
 }
 

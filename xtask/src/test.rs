@@ -1,42 +1,58 @@
 //! `cargo xtask test`: every test layer in order, cheapest first, stopping at the first that
 //! fails, then a summary whose last line is `N passed, N failed` (layers as units).
+//! `cargo xtask test --only ID[,ID…]` runs just those layers (ids in [`LAYERS`], such as `mlflow`).
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 
 use crate::cmd;
+use crate::mlflow;
 use crate::page;
 use crate::peers;
 use crate::setup::{Tools, CHROMEDRIVER};
 use crate::static_server::StaticServer;
 use crate::tidy;
 
-/// One layer: a name for the summary and what it runs.
-struct Layer {
+/// One layer: an id for `--only`, a name for the summary and what it runs.
+pub struct Layer {
+    pub id: &'static str,
     name: &'static str,
     run: fn(&Tools) -> Result<()>,
 }
 
-const LAYERS: &[Layer] = &[
-    Layer { name: "format (cargo fmt --check)", run: format },
-    Layer { name: "clippy (native and wasm32)", run: clippy },
-    Layer { name: "tidy (the pure core's boundary)", run: tidy_layer },
-    Layer { name: "native tests (cargo test)", run: native },
+pub const LAYERS: &[Layer] = &[
+    Layer { id: "format", name: "format (cargo fmt --check)", run: format },
+    Layer { id: "clippy", name: "clippy (native and wasm32)", run: clippy },
+    Layer { id: "tidy", name: "tidy (the pure core's boundary)", run: tidy_layer },
+    Layer { id: "native", name: "native tests (cargo test)", run: native },
     Layer {
+        id: "parity",
         name:
             "parity with scikit-learn, XGBoost and SciPy (tests/peers/parity.py, tests/peers/drift_parity.py)",
         run: peers::parity_layer,
     },
-    Layer { name: "browser tests (wasm-bindgen-test in Chromium)", run: browser },
-    Layer { name: "end to end (release page in Chromium)", run: end_to_end },
+    Layer { id: "mlflow", name: "MLflow (push to a real mlflow server)", run: mlflow::layer },
+    Layer { id: "browser", name: "browser tests (wasm-bindgen-test in Chromium)", run: browser },
+    Layer { id: "e2e", name: "end to end (release page in Chromium)", run: end_to_end },
 ];
 
-/// Runs the layers and prints the summary; fails if a layer failed.
-pub fn run(tools: &Tools) -> ExitCode {
+/// The layers `--only` names (comma-separated ids), in [`LAYERS`]' order; every layer for `None`.
+pub fn select(only: Option<&str>) -> Result<Vec<&'static Layer>> {
+    let Some(only) = only else { return Ok(LAYERS.iter().collect()) };
+    let ids: Vec<&str> = only.split(',').map(str::trim).filter(|id| !id.is_empty()).collect();
+    if let Some(unknown) = ids.iter().find(|id| !LAYERS.iter().any(|layer| layer.id == **id)) {
+        let known: Vec<&str> = LAYERS.iter().map(|layer| layer.id).collect();
+        anyhow::bail!("no test layer `{unknown}`: the layers are {}", known.join(", "));
+    }
+    Ok(LAYERS.iter().filter(|layer| ids.contains(&layer.id)).collect())
+}
+
+/// Runs `layers` and prints the summary; fails if a layer failed.
+pub fn run(tools: &Tools, layers: &[&Layer]) -> ExitCode {
     let mut outcomes: Vec<(&str, Result<()>)> = Vec::new();
-    for (number, layer) in LAYERS.iter().enumerate() {
-        cmd::step(&format!("[{}/{}] {}", number + 1, LAYERS.len(), layer.name));
+    for (number, layer) in layers.iter().enumerate() {
+        cmd::step(&format!("[{}/{}] {}", number + 1, layers.len(), layer.name));
         let outcome = (layer.run)(tools);
         let failed = outcome.is_err();
         outcomes.push((layer.name, outcome));
@@ -60,7 +76,7 @@ pub fn run(tools: &Tools) -> ExitCode {
             }
         }
     }
-    for layer in LAYERS.iter().skip(outcomes.len()) {
+    for layer in layers.iter().skip(outcomes.len()) {
         println!("    not run  {}", layer.name);
     }
     println!("{passed} passed, {failed} failed");
@@ -140,4 +156,20 @@ fn end_to_end(tools: &Tools) -> Result<()> {
     );
     drop(server);
     outcome
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_selects_layers_by_id_in_order() {
+        let ids = |only| select(only).unwrap().iter().map(|layer| layer.id).collect::<Vec<_>>();
+        assert_eq!(ids(Some("mlflow")), ["mlflow"]);
+        assert_eq!(ids(Some("mlflow,tidy")), ["tidy", "mlflow"]);
+        assert_eq!(ids(None).len(), LAYERS.len());
+        let error = select(Some("mlfow")).err().unwrap().to_string();
+        assert!(error.contains("no test layer `mlfow`: the layers are format, clippy"), "{error}");
+    }
 }

@@ -121,6 +121,9 @@ fn forbidden(name: &str, features: &BTreeSet<String>) -> Option<&'static str> {
         "web-sys" | "js-sys" | "wasm-bindgen" | "wasm-bindgen-futures" => Some("binds to JavaScript"),
         "tokio" | "async-std" | "futures-executor" => Some("an async runtime"),
         "rexie" | "indexed_db_futures" => Some("IndexedDB storage"),
+        "ureq" | "reqwest" | "hyper" | "curl" | "attohttpc" => {
+            Some("an HTTP client: the core builds requests (exchange::push), the shells send them")
+        }
         "getrandom" if features.contains("js") || features.contains("wasm_js") => {
             Some("entropy from the browser (feature `js` or `wasm_js`): enable it in the app only")
         }
