@@ -222,7 +222,9 @@ def main():
         tags = model.get("tags", {})
         c.check(f"model {name!r}: tags", tags, {k: server_model.tags.get(k) for k in tags})
 
-        server_versions = client.search_model_versions(f"name='{name}'", max_results=1000)
+        # MLflow's filter grammar has no escape: a name with a single quote goes in double quotes.
+        literal = f'"{name}"' if "'" in name else f"'{name}'"
+        server_versions = client.search_model_versions(f"name={literal}", max_results=1000)
         mapped = {}
         taken = {}
         for version in sorted(versions_by_model.get(name, []), key=lambda v: v["version"]):

@@ -7,7 +7,7 @@
 //! 2,500 points (more than one `log-batch` of each), a NaN metric, artifacts (`model/model.json`, an SVG,
 //! a CSV with a non-ASCII name), training and evaluation dataset inputs, a FAILED run, a deleted run, a
 //! registered model with two versions in Production and Archived and the aliases `champion` and
-//! `challenger`, and names with `<script>` and non-ASCII letters.
+//! `challenger`, a second model from the same run, and names with `<script>`, a quote and non-ASCII letters.
 
 use std::collections::BTreeMap;
 
@@ -34,6 +34,8 @@ pub const FAILED: &str = "a0000000000000000000000000000004";
 pub const DELETED: &str = "a0000000000000000000000000000005";
 /// The registered model's name.
 pub const MODEL: &str = "churn <script> é";
+/// A second model, whose name holds a single quote (MLflow's filters cannot escape one).
+pub const QUOTED_MODEL: &str = "o'brien ñ";
 
 fn run(run_id: &str, name: &str, experiment_id: &str, start: i64) -> RunRecord {
     RunRecord {
@@ -75,11 +77,11 @@ fn model_json(seed: u32) -> String {
     format!("{{\"format\": \"ciclo-model\", \"seed\": {seed}, \"note\": \"<script>alert(1)</script> é\"}}\n")
 }
 
-fn version(number: u32, run_id: &str, stage: Stage) -> ModelVersion {
+fn version(name: &str, number: u32, run_id: &str, stage: Stage) -> ModelVersion {
     let mut tags = BTreeMap::new();
     tags.insert("validated_by".to_string(), "gate é".to_string());
     ModelVersion {
-        name: MODEL.into(),
+        name: name.into(),
         version: number,
         creation_time: T0 + 600_000 + i64::from(number),
         last_updated_time: T0 + 600_000 + i64::from(number),
@@ -194,8 +196,12 @@ pub fn fixture() -> Document {
         experiments: vec![Experiment::default_at(T0), experiment],
         runs: vec![parent, first, second, failed, deleted],
         registry: RegistryRecord {
-            models: vec![model],
-            versions: vec![version(1, CHILD_1, Stage::Archived), version(2, CHILD_2, Stage::Production)],
+            models: vec![model, RegisteredModel::new(QUOTED_MODEL, T0 + 650_000)],
+            versions: vec![
+                version(MODEL, 1, CHILD_1, Stage::Archived),
+                version(MODEL, 2, CHILD_2, Stage::Production),
+                version(QUOTED_MODEL, 1, CHILD_1, Stage::None),
+            ],
             audit: Vec::new(),
         },
     }

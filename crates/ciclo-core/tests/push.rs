@@ -15,7 +15,7 @@ use ciclo_core::exchange::push::{
     MAX_METRICS_PER_BATCH, MAX_PARAMS_TAGS_PER_BATCH, PUSH_TAG,
 };
 use ciclo_core::exchange::Document;
-use export_fixture::{fixture, CHILD_1, CHILD_2, DELETED, MODEL, PARENT};
+use export_fixture::{fixture, CHILD_1, CHILD_2, DELETED, MODEL, PARENT, QUOTED_MODEL};
 use serde_json::{json, Value as Json};
 
 /// A server run.
@@ -256,11 +256,11 @@ impl Fake {
             }
             "model-versions/search" => {
                 let filter = query(&request.path, "filter");
-                let (name, run_id) = (quoted_after(&filter, "name="), quoted_after(&filter, "run_id="));
+                let run_id = quoted_after(&filter, "run_id=");
                 let found: Vec<Json> = self
                     .versions
                     .iter()
-                    .filter(|v| v.0 == name && v.2 == run_id)
+                    .filter(|v| v.2 == run_id)
                     .map(|v| json!({"name": v.0, "version": v.1.to_string(), "run_id": v.2, "current_stage": v.3}))
                     .collect();
                 ok(json!({"model_versions": found}))
@@ -334,11 +334,11 @@ fn pushes_everything_within_mlflows_batch_limits() {
     assert_eq!(report.deleted_runs, 1);
     assert_eq!(
         (report.models.created, report.versions.created, report.stages.created, report.aliases.created),
-        (1, 2, 2, 2)
+        (2, 3, 2, 2)
     );
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     let progress = push.progress();
-    assert_eq!((progress.done, progress.total, progress.step), (progress.total, 5 + 4 + 2, Step::Done));
+    assert_eq!((progress.done, progress.total, progress.step), (progress.total, 5 + 4 + 3, Step::Done));
 
     // 151 params and 2,500 + 3 points: several batches, every point once, NaN as "NaN".
     let server_id = &report.run_ids[CHILD_1];
@@ -365,7 +365,8 @@ fn pushes_everything_within_mlflows_batch_limits() {
     assert!(server.runs[&report.run_ids[DELETED]].deleted);
 
     // Versions, stages and aliases on the server's numbers.
-    assert_eq!(server.versions.iter().map(|v| v.3.as_str()).collect::<Vec<_>>(), ["Archived", "Production"]);
+    let stages: Vec<(&str, &str)> = server.versions.iter().map(|v| (v.0.as_str(), v.3.as_str())).collect();
+    assert_eq!(stages, [(MODEL, "Archived"), (MODEL, "Production"), (QUOTED_MODEL, "None")]);
     assert_eq!(server.models[MODEL]["champion"], "2");
     assert_eq!(server.models[MODEL]["challenger"], "1");
 }
@@ -382,7 +383,7 @@ fn a_second_push_creates_nothing() {
     assert_eq!(server.creates(), creates, "the second push created or logged something");
     let report = push.report();
     assert_eq!((report.runs.created, report.runs.found), (0, 5));
-    assert_eq!((report.versions.found, report.stages.found, report.aliases.found), (2, 2, 2));
+    assert_eq!((report.versions.found, report.stages.found, report.aliases.found), (3, 2, 2));
     assert_eq!(report.artifacts.found, 4);
     assert_eq!(report.run_ids.len(), 5);
 }
@@ -390,7 +391,7 @@ fn a_second_push_creates_nothing() {
 #[test]
 fn versions_map_to_the_servers_numbers() {
     let mut doc = fixture();
-    for version in &mut doc.registry.versions {
+    for version in doc.registry.versions.iter_mut().filter(|v| v.name == MODEL) {
         version.version += 10;
     }
     for number in doc.registry.models[0].aliases.values_mut() {
@@ -399,9 +400,13 @@ fn versions_map_to_the_servers_numbers() {
     let mut server = Fake::new();
     let (push, outcome) = server.push(&doc);
     outcome.unwrap();
-    let map: Vec<(u32, &str)> =
-        push.report().versions_map.iter().map(|m| (m.document_version, m.server_version.as_str())).collect();
-    assert_eq!(map, [(11, "1"), (12, "2")]);
+    let map: Vec<(&str, u32, &str)> = push
+        .report()
+        .versions_map
+        .iter()
+        .map(|m| (m.name.as_str(), m.document_version, m.server_version.as_str()))
+        .collect();
+    assert_eq!(map, [(MODEL, 11, "1"), (MODEL, 12, "2"), (QUOTED_MODEL, 1, "1")]);
     assert_eq!(server.models[MODEL]["champion"], "2");
 }
 

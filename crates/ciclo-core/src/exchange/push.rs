@@ -26,7 +26,7 @@
 //!      it can be restored there as here;
 //! 3. registered models (`registered-models/get`, created when absent with description and tags);
 //! 4. model versions: the server's versions of the model whose `run_id` is the pushed run
-//!    (`model-versions/search`), matched in order, else `model-versions/create` with the server run's
+//!    (`model-versions/search` by run, names compared here), matched in order, else `model-versions/create` with the server run's
 //!    `artifact_uri + "/model"` as source. The server numbers its versions itself: the report maps them.
 //!    Stages through `model-versions/transition-stage` (never archiving others): a refusal is a warning,
 //!    not a failure, since MLflow deprecated stages;
@@ -799,7 +799,9 @@ impl Push {
                     self.done += 1;
                     return None;
                 };
-                let filter = format!("name={} and run_id={}", quoted(&version.name), quoted(&server.run_id));
+                // By run only, the name compared here: MLflow's filter grammar has no escape for a quote
+                // inside a name, and a run id is hex.
+                let filter = format!("run_id={}", quoted(&server.run_id));
                 Some(get(format!("{API}/model-versions/search?filter={}&max_results=200", encode(&filter))))
             }
             Op::CreateVersion(index) => {
@@ -1118,6 +1120,7 @@ impl Push {
             .and_then(Json::as_array)
             .map(|list| {
                 list.iter()
+                    .filter(|v| v.get("name").and_then(Json::as_str) == Some(name.as_str()))
                     .filter_map(|v| {
                         let number = text_at(v, "/version")?;
                         Some((

@@ -48,10 +48,15 @@ pub fn encode_path(path: &str) -> String {
     path.split('/').map(encode).collect::<Vec<_>>().join("/")
 }
 
-/// A string for MLflow's search filters, in single quotes (a single quote inside is backslash-escaped,
-/// which MLflow's filter tokenizer reads).
+/// A string for MLflow's search filters: in single quotes, or in double quotes when it holds a single
+/// quote (MLflow's filter grammar has no escape; checked against 3.17.2). A value with both kinds of quote
+/// cannot be written; the search then finds nothing, and the push creates the record.
 pub fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+    if text.contains('\'') && !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        format!("'{text}'")
+    }
 }
 
 /// One `log-batch` call's content.
@@ -223,7 +228,8 @@ mod tests {
         assert_eq!(encode("churn <script> é"), "churn%20%3Cscript%3E%20%C3%A9");
         assert_eq!(encode("a-b_c.d~e"), "a-b_c.d~e");
         assert_eq!(encode_path("1/x/artifacts/model/m o.json"), "1/x/artifacts/model/m%20o.json");
-        assert_eq!(quoted("it's"), "'it\\'s'");
+        assert_eq!(quoted("abc"), "'abc'");
+        assert_eq!(quoted("it's"), "\"it's\"");
     }
 
     #[test]
