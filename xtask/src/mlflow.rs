@@ -7,9 +7,11 @@
 //! SQLite backend store and proxied artifacts in a fresh temporary folder, and stops it (its whole
 //! process group) when dropped.
 //!
-//! The layer builds `ciclo` and the core's `export_fixture` example, writes the fixture document, pushes
-//! it twice with `ciclo push` (the second push must create nothing) and reads everything back with
-//! `tests/mlflow/check_push.py`. [`push_with_cli`] and [`check_push`] take any document, so other steps
+//! The layer builds `ciclo` and the core's `export_fixture` example, pushes a variant of the fixture
+//! with a param the server refuses (the push stops after creating a run, naming the key), then the
+//! fixture twice with `ciclo push` (the first redoing the interrupted run, the second creating nothing),
+//! and reads everything back with `tests/mlflow/check_push.py` (exactly one live server run per
+//! document run). [`push_with_cli`] and [`check_push`] take any document, so other steps
 //! (`ciclo train --log-to`, the page's push) can reuse them.
 
 use std::io::{Read, Write};
@@ -158,8 +160,9 @@ fn health(port: u16) -> bool {
     answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200")
 }
 
-/// Builds the core's `export_fixture` example in release mode and writes its document to `path`.
-pub fn write_fixture(tools: &Tools, path: &Path) -> Result<()> {
+/// Builds the core's `export_fixture` example in release mode and writes its document to `path`
+/// (with `--refused`, the variant with a param MLflow refuses).
+pub fn write_fixture(tools: &Tools, path: &Path, refused: bool) -> Result<()> {
     cmd::step("release build of ciclo-core's export_fixture example");
     cmd::run(tools.command("cargo").args([
         "build",
@@ -178,7 +181,11 @@ pub fn write_fixture(tools: &Tools, path: &Path) -> Result<()> {
             binary.display()
         );
     }
-    cmd::run(Command::new(&binary).arg(path))
+    let mut command = Command::new(&binary);
+    if refused {
+        command.arg("--refused");
+    }
+    cmd::run(command.arg(path))
 }
 
 /// Pushes the document at `document` to `url` with `ciclo push --json` and returns its report.
@@ -206,7 +213,25 @@ pub fn layer(tools: &Tools) -> Result<()> {
     let ciclo = peers::build_cli(tools)?;
     let server = MlflowServer::start(tools, None)?;
     let document = server.dir.join("fixture.json");
-    write_fixture(tools, &document)?;
+    write_fixture(tools, &document, false)?;
+    let refused = server.dir.join("refused.json");
+    write_fixture(tools, &refused, true)?;
+
+    // An interrupted push: the server refuses a param of the first child after the run was created. The
+    // push must stop naming the key, and the next push must redo that run rather than leave two.
+    cmd::step("ciclo push of a document with a param the server refuses: it must stop and name the key");
+    let output = Command::new(&ciclo)
+        .arg("push")
+        .arg(&refused)
+        .args(["--tracking-uri", server.url()])
+        .output()
+        .with_context(|| format!("running {}", ciclo.display()))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.lines().last().unwrap_or("");
+    println!("    {last}");
+    if output.status.success() || !last.contains("key `refused <param>`") {
+        bail!("the push of refused.json should fail naming the key `refused <param>`; it printed:\n{stderr}");
+    }
 
     cmd::step(&format!("ciclo push to {}", server.url()));
     let first = push_with_cli(&ciclo, &document, server.url())?;
@@ -219,6 +244,15 @@ pub fn layer(tools: &Tools) -> Result<()> {
         if created != Some(0) {
             bail!("the second push created {kind} again ({created:?}): {second}");
         }
+    }
+    let redone = first.pointer("/warnings").and_then(serde_json::Value::as_array).map_or(0, |warnings| {
+        warnings
+            .iter()
+            .filter(|w| w.get("kind").and_then(serde_json::Value::as_str) == Some("redone"))
+            .count()
+    });
+    if redone != 1 {
+        bail!("the push after the interrupted one should redo exactly one run, it redid {redone}: {first}");
     }
     if let Some(warnings) = first.get("warnings").and_then(serde_json::Value::as_array) {
         for warning in warnings {

@@ -1,7 +1,8 @@
 //! Writes a rich export [`Document`] as JSON: what the MLflow layer of `cargo xtask test` pushes to a real
 //! server, and what `tests/push.rs` pushes to a fake one (it includes this file).
 //!
-//! Usage: `cargo run -p ciclo-core --example export_fixture -- FILE` (standard output without FILE).
+//! Usage: `cargo run -p ciclo-core --example export_fixture -- [--refused] FILE` (standard output
+//! without FILE; `--refused` adds a param MLflow refuses, see [`refused_fixture`]).
 //!
 //! It holds what a push must carry: a parent with two children, a run with 150 params and a metric with
 //! 2,500 points (more than one `log-batch` of each), a NaN metric, artifacts (`model/model.json`, an SVG,
@@ -207,10 +208,27 @@ pub fn fixture() -> Document {
     }
 }
 
+/// The fixture with a param MLflow refuses (a key with `<`, which MLflow's names may not hold; a value over
+/// its 6,000 characters would not do: MLflow 3.17 truncates it silently) on the first child: a push of it
+/// stops after creating that run, as an interrupted push does.
+pub fn refused_fixture() -> Document {
+    let mut doc = fixture();
+    if let Some(run) = doc.runs.iter_mut().find(|run| run.run_id == CHILD_1) {
+        run.params.insert(REFUSED_PARAM.into(), "1".into());
+    }
+    doc
+}
+
+/// The key of the param [`refused_fixture`] adds.
+pub const REFUSED_PARAM: &str = "refused <param>";
+
 #[allow(dead_code)]
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let text = serde_json::to_string_pretty(&fixture())?;
-    match std::env::args().nth(1) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let refused = args.iter().any(|arg| arg == "--refused");
+    let doc = if refused { refused_fixture() } else { fixture() };
+    let text = serde_json::to_string_pretty(&doc)?;
+    match args.iter().find(|arg| !arg.starts_with("--")) {
         Some(path) => std::fs::write(path, text)?,
         None => println!("{text}"),
     }
