@@ -439,6 +439,10 @@ pub fn parse(bytes: &[u8]) -> Result<Document, ImportError> {
             ImportError::NotJson { message: json_message(&error), line: error.line(), column: error.column() }
         }
     })?;
+    // Serde reads a struct from an array too (field by field): only an object is a document.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ImportError::NotAnObject);
+    }
     match &header.format {
         Some(serde_json::Value::String(format)) if format == FORMAT => {}
         Some(other) => return Err(ImportError::WrongFormat { found: short(&other.to_string()) }),
@@ -591,11 +595,25 @@ fn check_meta(description: &str, tags: &BTreeMap<String, String>) -> Result<(), 
 
 fn validate_registry(document: &Document, run_ids: &BTreeSet<&str>) -> Result<(), ImportError> {
     let record = &document.registry;
+    let mut names = BTreeSet::new();
+    for model in &record.models {
+        let invalid = |error: RegistryError| ImportError::InvalidModel {
+            model: short(&model.name),
+            error: short_registry(error),
+        };
+        validate_model_name(&model.name).map_err(invalid)?;
+        if !names.insert(model.name.as_str()) {
+            return Err(ImportError::DuplicateModel { model: short(&model.name) });
+        }
+        check_meta(&model.description, &model.tags).map_err(invalid)?;
+        for alias in model.aliases.keys() {
+            validate_alias(alias).map_err(invalid)?;
+        }
+    }
     let mut versions: BTreeSet<(&str, u32)> = BTreeSet::new();
-    let model_names: BTreeSet<&str> = record.models.iter().map(|m| m.name.as_str()).collect();
     for version in &record.versions {
         let (model, number) = (short(&version.name), version.version);
-        if !model_names.contains(version.name.as_str()) {
+        if !names.contains(version.name.as_str()) {
             return Err(ImportError::UnknownVersionModel { model, version: number });
         }
         if !versions.insert((version.name.as_str(), version.version)) {
@@ -614,19 +632,8 @@ fn validate_registry(document: &Document, run_ids: &BTreeSet<&str>) -> Result<()
         }
         check_meta(&version.description, &version.tags).map_err(|e| invalid(short_registry(e)))?;
     }
-    let mut names = BTreeSet::new();
     for model in &record.models {
-        let invalid = |error: RegistryError| ImportError::InvalidModel {
-            model: short(&model.name),
-            error: short_registry(error),
-        };
-        validate_model_name(&model.name).map_err(invalid)?;
-        if !names.insert(model.name.as_str()) {
-            return Err(ImportError::DuplicateModel { model: short(&model.name) });
-        }
-        check_meta(&model.description, &model.tags).map_err(invalid)?;
         for (alias, version) in &model.aliases {
-            validate_alias(alias).map_err(invalid)?;
             if !versions.contains(&(model.name.as_str(), *version)) {
                 return Err(ImportError::UnknownAliasVersion {
                     model: short(&model.name),
