@@ -9,6 +9,7 @@
 mod cli;
 mod experiment;
 mod generate;
+mod log_to;
 mod profile;
 mod train;
 mod tune;
@@ -23,7 +24,7 @@ ciclo: the command line of Ciclo, the MLOps playground
 
 Usage:
   ciclo train --data FILE --model MODEL [--target COLUMN] [--seed N] [--test-size F] [-P name=value ...]
-              [--fill zero|median] [--json] [--split-out FILE]
+              [--fill zero|median] [--json] [--split-out FILE] [--log-to FILE [--experiment-name NAME]]
       Split FILE (stratified), fit the preprocessing and MODEL on the training rows, score the test rows.
       MODEL         logreg, tree, forest or boosting
       --target C    the column to predict (default Churn)
@@ -39,6 +40,9 @@ Usage:
       --json        print one JSON object: metrics, params, fit_seconds (the model's fit alone), rows,
                     n_train, n_test, ...
       --split-out F write the split's row indices (0-based data rows) to F as {\"train\": [...], \"test\": [...]}
+      --log-to F    record the run, autologged as the page records one (metrics, loss per round, curves,
+                    the model), into the export document F (created, or extended: the page imports it)
+      --experiment-name NAME  the experiment of the logged run, created when missing (default Default)
   ciclo evaluate [the options of train] [--threshold T] [--points N]
       Train as above, then print every metric (accuracy, precision, recall, F1, ROC AUC, PR AUC, log loss,
       Brier score), the threshold that maximizes F1, the metrics at --threshold T, the ROC and
