@@ -515,3 +515,20 @@ fn the_version_and_the_format_are_what_this_ciclo_writes() {
         Err(ImportError::NewerVersion { found: 7, supported: 1 })
     ));
 }
+
+/// The example of `docs/export-format.md` reads, imports into an empty store and exports as itself.
+#[test]
+fn the_documented_example_is_a_valid_document() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/export-format.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let example = text.split("```json\n").nth(1).unwrap().split("```").next().unwrap();
+    let document = parse(example.as_bytes()).unwrap();
+    assert!(document.runs[0].metrics["log_loss"].0.is_nan());
+    let (mut store, mut registry) = (MemoryStore::new(), Registry::default());
+    import(&document, &mut store, &mut registry, Mode::Merge);
+    let again = export(&store, &registry, &Selection::All);
+    assert_eq!(
+        Document { exported_at: document.exported_at, producer: document.producer.clone(), ..again },
+        document
+    );
+}
