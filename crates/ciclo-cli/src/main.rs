@@ -48,13 +48,15 @@ Usage:
       Brier score), the threshold that maximizes F1, the metrics at --threshold T, the ROC and
       precision-recall curves (at most N points each with --json, default 50) and the calibration curve.
   ciclo tune --data FILE --model MODEL (--preset report-grid | --grid name=v1,v2 ...) [--random N] [--cv K]
-             [--jobs N] [--top N] [--quiet] [the options of train]
+             [--jobs N] [--top N] [--quiet] [--log-to FILE [--experiment-name NAME]] [the options of train]
       Cross-validate every combination of the grid (stratified K folds, default 5) on the training rows,
       rank them by mean F1 (ROC AUC too), refit the best on the training rows and score the test rows.
       --preset report-grid  the report's forest grid: n_estimators 50,100,200 x max_depth 5,10,15,None x
                             min_samples_split 2,5,10 (36 combinations); --grid adds or replaces axes
       --random N    try N combinations of the grid drawn at random (seeded) instead of all
       --jobs N      threads (default: the number of cores)
+      --log-to F    record the search as the page does into the export document F: a parent run (the grid,
+                    the best combination, the refit model and its artifacts) and a child run per combination
   ciclo profile --data FILE [--target COLUMN] [--json]
       The schema (kind and role of each column), blank cells and a per-column profile.
   ciclo generate [--rows N] [--seed S] [--out FILE] [--drift JSON]

@@ -2,7 +2,7 @@
 
 use ciclo_core::autolog;
 use ciclo_core::metrics::{curves, evaluate};
-use ciclo_core::ml::{ModelParams, TrainConfig, TrainOutcome};
+use ciclo_core::ml::ModelParams;
 use ciclo_core::tracking::{Change, Run};
 
 use crate::cli::{print, print_json, usage, Options, RunOptions};
@@ -223,24 +223,7 @@ fn run_changes(
     started_ms: i64,
 ) -> anyhow::Result<Vec<Change>> {
     let data = &experiment.ingested.dataset;
-    let config = TrainConfig {
-        target: experiment.ingested.target.clone(),
-        test_fraction: options.test_size,
-        seed: options.seed,
-        fill: options.fill,
-        params: params.clone(),
-    };
-    let outcome = TrainOutcome {
-        metrics: fitted.metrics.clone(),
-        n_train: experiment.split.train.len(),
-        n_test: experiment.split.test.len(),
-        n_features: fitted.pipeline.feature_names().len(),
-        positive: experiment.positive.clone(),
-        params: experiment.tracking_params(params, options),
-        model: fitted.model.clone(),
-        pipeline: fitted.pipeline.clone(),
-        transform: fitted.transform.clone(),
-    };
+    let (config, outcome) = experiment.outcome(fitted, params, options);
     let artifacts = autolog::worker_artifacts(data, &config, &outcome);
     let run = Run {
         params: config.tracking_params().into_iter().collect(),

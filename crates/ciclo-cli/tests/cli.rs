@@ -373,3 +373,34 @@ fn train_log_to_records_runs_into_an_export_document() {
     );
     assert_eq!(std::fs::read_to_string(file).unwrap(), "[]");
 }
+
+/// `tune --log-to`: a parent run with the refit model's artifacts and a child per combination, as the
+/// page's search logs them.
+#[test]
+fn tune_log_to_records_a_parent_and_a_child_per_combination() {
+    use ciclo_core::exchange::parse;
+
+    let dir = TempDir::new("tune-log-to");
+    let data = dir.synthetic(400);
+    let file = dir.path("search.json");
+    let file = file.to_str().unwrap();
+    let args =
+        ["tune", "--data", &data, "--model", "tree", "--grid", "max_depth=2,3", "--cv", "2", "--quiet"];
+    let json = ciclo_json(&[&args[..], &["--log-to", file, "--json"]].concat());
+    assert_eq!(json["log_to"]["runs"], 3);
+    let document = parse(&std::fs::read(file).unwrap()).unwrap();
+    let parent = &document.runs[0];
+    assert_eq!(
+        (parent.run_name.as_str(), parent.params["grid.max_depth"].as_str()),
+        ("grid-search-tree", "2,3")
+    );
+    assert!(parent.artifacts.iter().any(|a| a.path == "model/model.json"));
+    assert!(parent.metrics.contains_key("best_cv_f1_mean") && parent.params.contains_key("best_max_depth"));
+    let children: Vec<_> = document.runs[1..].iter().collect();
+    assert_eq!(children.len(), 2);
+    for child in children {
+        assert_eq!(child.parent_run_id.as_deref(), Some(parent.run_id.as_str()));
+        assert!(child.run_name.starts_with("max_depth="));
+        assert!(child.metrics.contains_key("cv_f1_mean"));
+    }
+}
