@@ -473,6 +473,17 @@ fn bad_documents_are_refused_with_what_and_where() {
     );
     check(|j| j["registry"]["models"][0]["aliases"]["v2"] = 1.into(), "reserved for version numbers");
     check(|j| j["registry"]["audit"][1]["seq"] = 1.into(), "two audit entries are numbered 1");
+    check(
+        |j| j["registry"]["audit"][0]["model"] = "x".into(),
+        "audit entry 1 is about `x`, which is not in the file",
+    );
+    check(
+        |j| {
+            j["registry"]["audit"][0]["event"] =
+                serde_json::json!({"event": "alias_moved", "alias": "latest", "from": null, "to": 1})
+        },
+        "audit entry 1: `latest` cannot be an alias",
+    );
     check(|j| j["registry"]["models"][0]["name"] = "a/b".into(), "`a/b` is not a usable model name");
     check(
         |j| j["runs"][0]["params"]["bad key!"] = "1".into(),

@@ -276,6 +276,14 @@ pub enum ImportError {
         /// The limit.
         limit: usize,
     },
+    /// An audit entry whose event holds an alias, tag or run id outside the registry's rules.
+    #[error("audit entry {seq}: {error}")]
+    InvalidAudit {
+        /// The entry's number.
+        seq: u64,
+        /// What is wrong.
+        error: RegistryError,
+    },
     /// The planned changes were refused by the store's own check (a bug of the plan, reported rather
     /// than applied half).
     #[error("the store refused the import: {message}")]
@@ -593,6 +601,33 @@ fn check_meta(description: &str, tags: &BTreeMap<String, String>) -> Result<(), 
     Ok(())
 }
 
+/// Checks the names and values an audit event holds, so that the log the page shows stays within the
+/// limits of the records it describes.
+fn check_event(event: &AuditEvent) -> Result<(), RegistryError> {
+    let tag_value = |value: &Option<String>| match value {
+        Some(value) => limits::check_length(Field::TagValue, value, limits::MAX_TAG_VAL_LENGTH),
+        None => Ok(()),
+    };
+    match event {
+        AuditEvent::VersionRegistered { run_id } => {
+            limits::check_length(Field::RunId, run_id, limits::MAX_RUN_ID_LENGTH)
+                .map_err(RegistryError::BadTag)
+        }
+        AuditEvent::AliasMoved { alias, .. } => validate_alias(alias),
+        AuditEvent::TagSet { key, from, to } => {
+            limits::check_length(Field::TagKey, key, limits::MAX_ENTITY_KEY_LENGTH)
+                .and_then(|()| tag_value(from))
+                .and_then(|()| tag_value(to))
+                .map_err(RegistryError::BadTag)
+        }
+        AuditEvent::GateChecked(check) => {
+            limits::check_length(Field::MetricKey, check.rule.metric(), limits::MAX_ENTITY_KEY_LENGTH)
+                .map_err(RegistryError::BadTag)
+        }
+        AuditEvent::ModelCreated | AuditEvent::StageChanged { .. } | AuditEvent::DescriptionChanged => Ok(()),
+    }
+}
+
 fn validate_registry(document: &Document, run_ids: &BTreeSet<&str>) -> Result<(), ImportError> {
     let record = &document.registry;
     let mut names = BTreeSet::new();
@@ -659,6 +694,8 @@ fn validate_registry(document: &Document, run_ids: &BTreeSet<&str>) -> Result<()
                 limit: MAX_DESCRIPTION_LENGTH,
             });
         }
+        check_event(&entry.event)
+            .map_err(|error| ImportError::InvalidAudit { seq: entry.seq, error: short_registry(error) })?;
     }
     Ok(())
 }
