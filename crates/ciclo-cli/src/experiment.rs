@@ -11,7 +11,9 @@ use std::time::Instant;
 use anyhow::Context as _;
 use ciclo_core::ingest::{self, IngestOptions, Ingested};
 use ciclo_core::metrics::{evaluate, BinaryMetrics};
-use ciclo_core::ml::{labels, FittedModel, ModelParams, Pipeline, TrainConfig, TrainingSet, TransformReport};
+use ciclo_core::ml::{
+    labels, FittedModel, ModelParams, Pipeline, TrainConfig, TrainOutcome, TrainingSet, TransformReport,
+};
 use ciclo_core::split::{stratified_split, Split};
 
 use crate::cli::RunOptions;
@@ -116,6 +118,35 @@ impl Experiment {
         let mut pairs = config.tracking_params();
         pairs.push(("positive".to_string(), self.positive.clone()));
         pairs
+    }
+
+    /// The training's configuration and outcome as the core's `ml::train` gives them, for autologging
+    /// (`ciclo_core::autolog`, which draws the split again from the configuration).
+    pub fn outcome(
+        &self,
+        fitted: &Fitted,
+        params: &ModelParams,
+        options: &RunOptions,
+    ) -> (TrainConfig, TrainOutcome) {
+        let config = TrainConfig {
+            target: self.ingested.target.clone(),
+            test_fraction: options.test_size,
+            seed: options.seed,
+            fill: options.fill,
+            params: params.clone(),
+        };
+        let outcome = TrainOutcome {
+            metrics: fitted.metrics.clone(),
+            n_train: self.split.train.len(),
+            n_test: self.split.test.len(),
+            n_features: fitted.pipeline.feature_names().len(),
+            positive: self.positive.clone(),
+            params: self.tracking_params(params, options),
+            model: fitted.model.clone(),
+            pipeline: fitted.pipeline.clone(),
+            transform: fitted.transform.clone(),
+        };
+        (config, outcome)
     }
 
     /// Writes the split's row indices (0-based data rows, as pandas numbers them) to `path` as

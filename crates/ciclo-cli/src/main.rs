@@ -9,6 +9,7 @@
 mod cli;
 mod experiment;
 mod generate;
+mod log_to;
 mod profile;
 mod push;
 mod train;
@@ -24,7 +25,7 @@ ciclo: the command line of Ciclo, the MLOps playground
 
 Usage:
   ciclo train --data FILE --model MODEL [--target COLUMN] [--seed N] [--test-size F] [-P name=value ...]
-              [--fill zero|median] [--json] [--split-out FILE]
+              [--fill zero|median] [--json] [--split-out FILE] [--log-to FILE [--experiment-name NAME]]
       Split FILE (stratified), fit the preprocessing and MODEL on the training rows, score the test rows.
       MODEL         logreg, tree, forest or boosting
       --target C    the column to predict (default Churn)
@@ -40,18 +41,23 @@ Usage:
       --json        print one JSON object: metrics, params, fit_seconds (the model's fit alone), rows,
                     n_train, n_test, ...
       --split-out F write the split's row indices (0-based data rows) to F as {\"train\": [...], \"test\": [...]}
+      --log-to F    record the run, autologged as the page records one (metrics, loss per round, curves,
+                    the model), into the export document F (created, or extended: the page imports it)
+      --experiment-name NAME  the experiment of the logged run, created when missing (default Default)
   ciclo evaluate [the options of train] [--threshold T] [--points N]
       Train as above, then print every metric (accuracy, precision, recall, F1, ROC AUC, PR AUC, log loss,
       Brier score), the threshold that maximizes F1, the metrics at --threshold T, the ROC and
       precision-recall curves (at most N points each with --json, default 50) and the calibration curve.
   ciclo tune --data FILE --model MODEL (--preset report-grid | --grid name=v1,v2 ...) [--random N] [--cv K]
-             [--jobs N] [--top N] [--quiet] [the options of train]
+             [--jobs N] [--top N] [--quiet] [--log-to FILE [--experiment-name NAME]] [the options of train]
       Cross-validate every combination of the grid (stratified K folds, default 5) on the training rows,
       rank them by mean F1 (ROC AUC too), refit the best on the training rows and score the test rows.
       --preset report-grid  the report's forest grid: n_estimators 50,100,200 x max_depth 5,10,15,None x
                             min_samples_split 2,5,10 (36 combinations); --grid adds or replaces axes
       --random N    try N combinations of the grid drawn at random (seeded) instead of all
       --jobs N      threads (default: the number of cores)
+      --log-to F    record the search as the page does into the export document F: a parent run (the grid,
+                    the best combination, the refit model and its artifacts) and a child run per combination
   ciclo profile --data FILE [--target COLUMN] [--json]
       The schema (kind and role of each column), blank cells and a per-column profile.
   ciclo generate [--rows N] [--seed S] [--out FILE] [--drift JSON]

@@ -1,11 +1,15 @@
 //! `ciclo train` and `ciclo evaluate`: fit one model on the training rows and score the test rows.
 
+use ciclo_core::autolog;
 use ciclo_core::metrics::{curves, evaluate};
+use ciclo_core::ml::ModelParams;
+use ciclo_core::tracking::{Change, Run};
 
 use crate::cli::{print, print_json, usage, Options, RunOptions};
 use crate::experiment::{
-    confusion_json, ingest_json, ingest_notes, metrics_json, metrics_text, object, set, Experiment,
+    confusion_json, ingest_json, ingest_notes, metrics_json, metrics_text, object, set, Experiment, Fitted,
 };
+use crate::log_to;
 
 /// How many points `evaluate` keeps of each curve by default.
 const CURVE_POINTS: usize = 50;
@@ -26,6 +30,8 @@ fn run(args: &[String], full: bool) -> anyhow::Result<()> {
     let mut split_out: Option<String> = None;
     let mut threshold: Option<f64> = None;
     let mut points = CURVE_POINTS;
+    let mut log_file: Option<String> = None;
+    let mut experiment_name = log_to::DEFAULT_EXPERIMENT.to_string();
     let mut cursor = Options::new(args);
     while let Some(option) = cursor.next_option()? {
         if options.accept(option, &mut cursor)? {
@@ -43,13 +49,29 @@ fn run(args: &[String], full: bool) -> anyhow::Result<()> {
                 }
                 threshold = Some(t);
             }
+            "--log-to" => log_file = Some(cursor.value(option)?.to_string()),
+            "--experiment-name" => experiment_name = cursor.value(option)?.to_string(),
             "--points" if full => points = cursor.parsed(option, "a number of points such as 50")?,
             other => return Err(usage(format!("unknown option `{other}` for `ciclo {command}`"))),
         }
     }
     let params = options.model_params(command)?;
+    let started_ms = log_to::now_ms();
     let experiment = Experiment::new(command, &options)?;
     let fitted = experiment.fit(&params, &options)?;
+    let logged = match &log_file {
+        Some(path) => {
+            let runs =
+                log_to::log_to(path, &experiment_name, log_to::now_ms(), |snapshot, experiment_id| {
+                    let number =
+                        snapshot.runs.iter().filter(|r| r.experiment_id == experiment_id).count() + 1;
+                    let name = autolog::run_name(params.kind(), u32::try_from(number).unwrap_or(u32::MAX));
+                    run_changes(&experiment, &fitted, &params, &options, experiment_id, &name, started_ms)
+                })?;
+            Some((path.clone(), runs))
+        }
+        None => None,
+    };
     if let Some(path) = &split_out {
         experiment.write_split(path)?;
     }
@@ -90,6 +112,9 @@ fn run(args: &[String], full: bool) -> anyhow::Result<()> {
         });
         if let Some(path) = &split_out {
             set(&mut json, "split_out", path.as_str());
+        }
+        if let Some((path, runs)) = &logged {
+            set(&mut json, "log_to", serde_json::json!({ "file": path, "runs": runs }));
         }
         if let Some((curves, at_best, chosen)) = &extra {
             set(
@@ -177,5 +202,42 @@ fn run(args: &[String], full: bool) -> anyhow::Result<()> {
     if let Some(path) = &split_out {
         text.push_str(&format!("split written to {path}\n"));
     }
+    if let Some((path, runs)) = &logged {
+        text.push_str(&format!(
+            "run logged to {path} (experiment `{experiment_name}`, {runs} runs in the file)\n"
+        ));
+    }
     print(&text)
+}
+
+/// The changes that record this training as the page records one: a RUNNING run started at
+/// `started_ms` with the page's parameters, tags and dataset input, then ended FINISHED now with the
+/// autologged metrics, loss per round, fit time and artifacts (`ciclo_core::autolog`).
+fn run_changes(
+    experiment: &Experiment,
+    fitted: &Fitted,
+    params: &ModelParams,
+    options: &RunOptions,
+    experiment_id: &str,
+    run_name: &str,
+    started_ms: i64,
+) -> anyhow::Result<Vec<Change>> {
+    let data = &experiment.ingested.dataset;
+    let (config, outcome) = experiment.outcome(fitted, params, options);
+    let artifacts = autolog::worker_artifacts(data, &config, &outcome);
+    let run = Run {
+        params: config.tracking_params().into_iter().collect(),
+        tags: autolog::run_tags(config.seed, env!("CARGO_PKG_VERSION")),
+        inputs: vec![autolog::training_input(&data.name, &experiment.ingested.digest, data)],
+        ..Run::new(log_to::new_run_id()?, experiment_id, run_name, started_ms)
+    };
+    let mut changes = vec![Change::PutRun(run.clone())];
+    changes.extend(autolog::finished_run(
+        run,
+        &outcome,
+        fitted.fit_seconds * 1000.0,
+        artifacts,
+        log_to::now_ms(),
+    ));
+    Ok(changes)
 }

@@ -10,11 +10,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
+use std::collections::BTreeMap;
+
+use ciclo_core::autolog;
 use ciclo_core::ml::{ModelParams, TrainError};
-use ciclo_core::tune::{self, FoldData, Grid, Prepared, UnitResult};
+use ciclo_core::tracking::{Change, Run, RunStatus};
+use ciclo_core::tune::{self, CombinationResult, FoldData, Grid, Plan, Prepared, UnitResult};
 
 use crate::cli::{print, print_json, usage, Options, RunOptions};
-use crate::experiment::{ingest_json, metrics_json, metrics_text, object, Experiment};
+use crate::experiment::{ingest_json, metrics_json, metrics_text, object, Experiment, Fitted};
+use crate::log_to;
 
 /// `ciclo tune`.
 pub fn tune(args: &[String]) -> anyhow::Result<()> {
@@ -26,6 +31,8 @@ pub fn tune(args: &[String]) -> anyhow::Result<()> {
     let mut jobs = std::thread::available_parallelism().map_or(1, usize::from);
     let mut top = 10;
     let mut quiet = false;
+    let mut log_file: Option<String> = None;
+    let mut experiment_name = log_to::DEFAULT_EXPERIMENT.to_string();
     let mut cursor = Options::new(args);
     while let Some(option) = cursor.next_option()? {
         if options.accept(option, &mut cursor)? {
@@ -66,6 +73,8 @@ pub fn tune(args: &[String]) -> anyhow::Result<()> {
             }
             "--top" => top = cursor.parsed(option, "a number of combinations to list, such as 10")?,
             "--quiet" => quiet = true,
+            "--log-to" => log_file = Some(cursor.value(option)?.to_string()),
+            "--experiment-name" => experiment_name = cursor.value(option)?.to_string(),
             other => return Err(usage(format!("unknown option `{other}` for `ciclo tune`"))),
         }
     }
@@ -87,6 +96,7 @@ pub fn tune(args: &[String]) -> anyhow::Result<()> {
         None => tune::plan(&grid, k, options.seed),
     };
 
+    let started_ms = log_to::now_ms();
     let experiment = Experiment::new("tune", &options)?;
     let data = &experiment.ingested.dataset;
     let prepared =
@@ -103,6 +113,25 @@ pub fn tune(args: &[String]) -> anyhow::Result<()> {
     let best_params = tune::combination_params(&prepared, &base, best.combination)?;
     let fitted = experiment.fit(&best_params, &options)?;
     let tracking = experiment.tracking_params(&best_params, &options);
+    let logged = match &log_file {
+        Some(path) => {
+            let search = Search { grid: &grid, plan: &plan, k, random: random.is_some(), base: &base };
+            let runs = log_to::log_to(path, &experiment_name, log_to::now_ms(), |_, experiment_id| {
+                search_changes(
+                    &search,
+                    &experiment,
+                    &prepared,
+                    &summary,
+                    (&fitted, &best_params),
+                    &options,
+                    experiment_id,
+                    started_ms,
+                )
+            })?;
+            Some((path.clone(), runs))
+        }
+        None => None,
+    };
 
     if options.json {
         let grid_json: serde_json::Map<String, serde_json::Value> =
@@ -139,6 +168,7 @@ pub fn tune(args: &[String]) -> anyhow::Result<()> {
             "metrics": metrics_json(&fitted.metrics),
             "params": object(&tracking),
             "fit_seconds": fitted.fit_seconds,
+            "log_to": logged.as_ref().map(|(path, runs)| serde_json::json!({ "file": path, "runs": runs })),
         });
         return print_json(&json);
     }
@@ -179,7 +209,124 @@ pub fn tune(args: &[String]) -> anyhow::Result<()> {
         experiment.split.test.len()
     ));
     text.push_str(&metrics_text(&fitted.metrics));
+    if let Some((path, runs)) = &logged {
+        text.push_str(&format!(
+            "search logged to {path}: a parent run and {} child runs (experiment `{experiment_name}`, {runs} runs in the file)\n",
+            summary.len()
+        ));
+    }
     print(&text)
+}
+
+/// What the search was, for its parent run.
+struct Search<'a> {
+    grid: &'a Grid,
+    plan: &'a Plan,
+    k: usize,
+    random: bool,
+    base: &'a ModelParams,
+}
+
+/// The changes that record the search as the page records one: a parent run with the search's
+/// parameters and the grid, a FINISHED child per combination with its cross-validated scores, and the
+/// parent FINISHED with the best combination's parameters and scores, the refit model's test metrics and
+/// its artifacts (the search's model, as MLflow's autolog logs `best_estimator_`).
+#[allow(clippy::too_many_arguments)] // The search's pieces, each computed once by `tune`.
+fn search_changes(
+    search: &Search<'_>,
+    experiment: &Experiment,
+    prepared: &Prepared,
+    summary: &[CombinationResult],
+    (fitted, best_params): (&Fitted, &ModelParams),
+    options: &RunOptions,
+    experiment_id: &str,
+    started_ms: i64,
+) -> anyhow::Result<Vec<Change>> {
+    let data = &experiment.ingested.dataset;
+    let kind = search.base.kind();
+    let name = if search.random { "random" } else { "grid" };
+    let mut params: BTreeMap<String, String> = BTreeMap::from([
+        ("model".to_string(), kind.name().to_string()),
+        ("search".to_string(), name.to_string()),
+        ("cv".to_string(), search.k.to_string()),
+        ("scoring".to_string(), "f1".to_string()),
+        ("combinations".to_string(), search.plan.combinations.len().to_string()),
+        ("test_size".to_string(), options.test_size.to_string()),
+        ("seed".to_string(), options.seed.to_string()),
+        ("target".to_string(), experiment.ingested.target.clone()),
+        ("fill".to_string(), options.fill.name().to_string()),
+    ]);
+    for (axis, values) in &search.grid.axes {
+        params.insert(format!("grid.{axis}"), values.join(","));
+    }
+    let base_tags = || {
+        let mut tags = autolog::run_tags(options.seed, env!("CARGO_PKG_VERSION"));
+        tags.remove("mlflow.autologging");
+        tags.remove("ciclo.seed");
+        tags
+    };
+    let input = autolog::training_input(&data.name, &experiment.ingested.digest, data);
+    let mut tags = base_tags();
+    tags.insert("ciclo.search".to_string(), name.to_string());
+    let parent = Run {
+        params,
+        tags,
+        inputs: vec![input.clone()],
+        ..Run::new(
+            log_to::new_run_id()?,
+            experiment_id,
+            format!("{name}-search-{}", kind.short_name()),
+            started_ms,
+        )
+    };
+    let mut changes = vec![Change::PutRun(parent.clone())];
+    let now = log_to::now_ms();
+    for result in summary {
+        let combination = tune::combination_params(prepared, search.base, result.combination)?;
+        let mut params: BTreeMap<String, String> = combination.tracking_params().into_iter().collect();
+        params.insert("cv".to_string(), search.k.to_string());
+        params.insert("seed".to_string(), options.seed.to_string());
+        let mut tags = base_tags();
+        tags.insert("ciclo.combination".to_string(), result.combination.to_string());
+        let values: Vec<String> = result.params.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        let child = Run {
+            status: RunStatus::Finished,
+            end_time: Some(now.max(started_ms)),
+            params,
+            metrics: BTreeMap::from([
+                ("cv_f1_mean".to_string(), result.mean_f1),
+                ("cv_f1_std".to_string(), result.std_f1),
+                ("cv_roc_auc_mean".to_string(), result.mean_auc),
+                ("cv_roc_auc_std".to_string(), result.std_auc),
+            ]),
+            tags,
+            inputs: vec![input.clone()],
+            ..Run::new(log_to::new_run_id()?, experiment_id, values.join(" "), started_ms)
+        };
+        changes.push(Change::PutRun(child.with_parent(parent.run_id.clone())));
+    }
+    let (config, outcome) = experiment.outcome(fitted, best_params, options);
+    let mut parent = parent;
+    match autolog::worker_artifacts(data, &config, &outcome) {
+        Ok(texts) => changes.extend(autolog::artifact_changes(&parent.run_id, texts)),
+        Err(error) => {
+            parent.tags.insert(autolog::AUTOLOG_ERROR_TAG.to_string(), error);
+        }
+    }
+    if let Some(best) = summary.first() {
+        for (name, value) in &best.params {
+            parent.params.insert(format!("best_{name}"), value.clone());
+        }
+        parent.metrics.insert("best_cv_f1_mean".to_string(), best.mean_f1);
+        parent.metrics.insert("best_cv_f1_std".to_string(), best.std_f1);
+    }
+    for (name, value) in outcome.metrics.as_pairs() {
+        parent.metrics.insert(name.to_string(), value);
+    }
+    parent.status = RunStatus::Finished;
+    parent.end_time = Some(log_to::now_ms().max(started_ms));
+    changes.push(Change::PutRun(parent));
+    Ok(changes)
 }
 
 /// Runs every unit of the plan on `jobs` threads, in any order, and returns the results in plan order;

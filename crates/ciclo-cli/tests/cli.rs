@@ -317,3 +317,90 @@ fn bad_data_exits_with_1_and_says_what_to_do() {
     check_failure(&["train", "--data", missing.to_str().unwrap(), "--model", "tree"], 1, "cannot read");
     assert!(!Path::new(&missing).exists());
 }
+
+/// `train --log-to` twice into one file (issue 7): two runs in one experiment, recorded as the page
+/// records them (artifacts with the model, fit time, loss per round, tags, dataset input), in a
+/// document the core reads back.
+#[test]
+fn train_log_to_records_runs_into_an_export_document() {
+    use ciclo_core::autolog;
+    use ciclo_core::exchange::parse;
+    use ciclo_core::serving::LoggedModel;
+    use ciclo_core::tracking::RunStatus;
+
+    let dir = TempDir::new("log-to");
+    let data = dir.synthetic(500);
+    let file = dir.path("runs.json");
+    let file = file.to_str().unwrap();
+    for (model, param) in [("logreg", "C=0.5"), ("boosting", "n_estimators=5")] {
+        let args = ["train", "--data", &data, "--model", model, "-P", param, "--log-to", file];
+        let json = ciclo_json(&[&args[..], &["--experiment-name", "cli <runs>", "--json"]].concat());
+        assert_eq!(json["log_to"]["file"], file);
+    }
+    let document = parse(&std::fs::read(file).unwrap()).unwrap();
+    assert_eq!(document.runs.len(), 2);
+    assert_eq!(document.producer, format!("ciclo {} (cli)", env!("CARGO_PKG_VERSION")));
+    let experiment = document.experiments.iter().find(|e| e.name == "cli <runs>").unwrap();
+    let mut paths = autolog::ARTIFACT_PATHS.to_vec();
+    paths.sort_unstable();
+    for run in &document.runs {
+        assert_eq!(run.experiment_id, experiment.experiment_id);
+        assert_eq!(run.status, RunStatus::Finished);
+        assert!(run.run_id.len() == 32 && run.run_id.chars().all(|c| c.is_ascii_hexdigit()));
+        assert!(run.end_time.unwrap() >= run.start_time);
+        assert_eq!(run.artifacts.iter().map(|a| a.path.as_str()).collect::<Vec<_>>(), paths);
+        assert!(run.metrics.contains_key(autolog::FIT_MS) && run.metrics.contains_key("roc_auc"));
+        assert_eq!(run.tags["mlflow.source.name"], "ciclo");
+        assert_eq!(run.tags["mlflow.source.type"], "LOCAL");
+        assert_eq!(run.tags["ciclo.seed"], "42");
+        assert_eq!(run.params["positive"], "Yes");
+        assert_eq!((run.inputs[0].rows, run.inputs[0].context.as_str()), (500, "training"));
+        let model = run.artifacts.iter().find(|a| a.path == autolog::MODEL).unwrap();
+        serde_json::from_str::<LoggedModel>(&model.content).unwrap();
+    }
+    assert_ne!(document.runs[0].run_id, document.runs[1].run_id);
+    assert_eq!(document.runs[1].run_name, "gradient-boosting-2");
+    assert_eq!(document.runs[1].metric_history[autolog::TRAIN_LOSS].len(), 5);
+    let left: Vec<_> = std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
+
+    // A file that is not an export is refused, and left as it was.
+    std::fs::write(file, "[]").unwrap();
+    check_failure(
+        &["train", "--data", &data, "--model", "logreg", "--log-to", file],
+        1,
+        "not a usable export",
+    );
+    assert_eq!(std::fs::read_to_string(file).unwrap(), "[]");
+}
+
+/// `tune --log-to`: a parent run with the refit model's artifacts and a child per combination, as the
+/// page's search logs them.
+#[test]
+fn tune_log_to_records_a_parent_and_a_child_per_combination() {
+    use ciclo_core::exchange::parse;
+
+    let dir = TempDir::new("tune-log-to");
+    let data = dir.synthetic(400);
+    let file = dir.path("search.json");
+    let file = file.to_str().unwrap();
+    let args =
+        ["tune", "--data", &data, "--model", "tree", "--grid", "max_depth=2,3", "--cv", "2", "--quiet"];
+    let json = ciclo_json(&[&args[..], &["--log-to", file, "--json"]].concat());
+    assert_eq!(json["log_to"]["runs"], 3);
+    let document = parse(&std::fs::read(file).unwrap()).unwrap();
+    let parent = &document.runs[0];
+    assert_eq!(
+        (parent.run_name.as_str(), parent.params["grid.max_depth"].as_str()),
+        ("grid-search-tree", "2,3")
+    );
+    assert!(parent.artifacts.iter().any(|a| a.path == "model/model.json"));
+    assert!(parent.metrics.contains_key("best_cv_f1_mean") && parent.params.contains_key("best_max_depth"));
+    let children: Vec<_> = document.runs[1..].iter().collect();
+    assert_eq!(children.len(), 2);
+    for child in children {
+        assert_eq!(child.parent_run_id.as_deref(), Some(parent.run_id.as_str()));
+        assert!(child.run_name.starts_with("max_depth="));
+        assert!(child.metrics.contains_key("cv_f1_mean"));
+    }
+}

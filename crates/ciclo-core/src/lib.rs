@@ -12,6 +12,7 @@
 //! same outputs natively and in WebAssembly. The tidy test in `xtask` checks the dependency boundary with
 //! `cargo metadata`, and `tests/purity.rs` checks the sources.
 
+pub mod autolog;
 pub mod dataset;
 pub mod exchange;
 pub mod ingest;

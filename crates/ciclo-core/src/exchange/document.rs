@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::registry::{AuditEntry, ModelVersion, RegisteredModel};
-use crate::tracking::{ArtifactKind, DatasetInput, Experiment, LifecycleStage, MetricPoint, RunStatus};
+use crate::tracking::{
+    ArtifactInfo, ArtifactKind, DatasetInput, Experiment, LifecycleStage, MetricPoint, Run, RunStatus,
+};
 
 /// The value of [`Document::format`]: what the file is.
 pub const FORMAT: &str = "ciclo-export";
@@ -42,6 +44,16 @@ pub struct Document {
     /// The registered models whose versions come from the exported runs (all of them in a full export).
     #[serde(default)]
     pub registry: RegistryRecord,
+}
+
+impl Document {
+    /// The document as pretty-printed JSON, in a stable order (the records in the document's order, map
+    /// keys sorted), so that the same document always gives the same text. [`super::parse`] reads it back.
+    pub fn to_json(&self) -> String {
+        // Serializing cannot fail: every map has text keys and every value is plain data (non-finite
+        // metric values are written as text by `Value`).
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
 }
 
 /// One run, whole: the run's record, every metric's step history, and its artifacts with their content.
@@ -89,6 +101,40 @@ pub struct RunRecord {
     /// Its artifacts with their content, by path.
     #[serde(default)]
     pub artifacts: Vec<ArtifactFile>,
+}
+
+impl RunRecord {
+    /// The run's record as the tracking store keeps it: without histories and artifact contents, its
+    /// artifacts listed by path with their sizes in bytes.
+    pub fn run(&self) -> Run {
+        let mut artifacts: Vec<ArtifactInfo> = self
+            .artifacts
+            .iter()
+            .map(|a| ArtifactInfo { path: a.path.clone(), kind: a.kind, size: a.content.len() as u64 })
+            .collect();
+        artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        Run {
+            run_id: self.run_id.clone(),
+            experiment_id: self.experiment_id.clone(),
+            run_name: self.run_name.clone(),
+            status: self.status,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            params: self.params.clone(),
+            metrics: self.metrics.iter().map(|(k, v)| (k.clone(), v.0)).collect(),
+            tags: self.tags.clone(),
+            inputs: self.inputs.clone(),
+            latest_points: self
+                .latest_points
+                .iter()
+                .map(|(k, p)| (k.clone(), MetricPoint::from(*p)))
+                .collect(),
+            artifacts,
+            parent_run_id: self.parent_run_id.clone(),
+            lifecycle_stage: self.lifecycle_stage,
+            deleted_time: self.deleted_time,
+        }
+    }
 }
 
 /// A metric value: a JSON number, or the string `"NaN"`.
