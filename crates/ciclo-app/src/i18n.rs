@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod compare;
 pub mod detail;
+pub mod exchange;
 pub mod experiments;
 pub mod models;
 pub mod params;
@@ -85,6 +86,7 @@ pub enum Key {
     NavServing,
     NavMonitoring,
     NavLifecycle,
+    NavExchange,
     LanguageLabel,
     StorageWarning,
     StorageLoading,
@@ -147,6 +149,8 @@ pub enum Key {
     MonitoringTeaching,
     LifecycleTitle,
     LifecycleTeaching,
+    ExchangeTitle,
+    ExchangeTeaching,
     SearchTitle,
     SearchExplain,
     SearchPreset,
@@ -187,6 +191,7 @@ pub enum Key {
     RunsSearchHelp,
     RunsShowDeleted,
     RunsCompare,
+    RunsExport,
     RunsDelete,
     RunsRestore,
     RunsPurge,
@@ -240,6 +245,7 @@ impl Key {
             Key::NavServing => ("Servicio", "Serving"),
             Key::NavMonitoring => ("Monitorización", "Monitoring"),
             Key::NavLifecycle => ("Ciclo de vida", "Lifecycle"),
+            Key::NavExchange => ("Exportar y MLflow", "Export and MLflow"),
             Key::LanguageLabel => ("Idioma", "Language"),
             Key::StorageWarning => (
                 "Este navegador no deja abrir IndexedDB (modo privado o bloqueado): todo funciona, pero los experimentos se perderán al cerrar la página.",
@@ -349,6 +355,11 @@ impl Key {
                 "In production the world changes: data drift, concept drift and prediction drift (§1.2). Watching it and retraining is the last part of the demo (§3.3).",
             ),
             Key::LifecycleTitle => ("Ciclo de vida", "Lifecycle"),
+            Key::ExchangeTitle => ("Exportar y llevar a MLflow", "Export and take to MLflow"),
+            Key::ExchangeTeaching => (
+                "El servidor de seguimiento de MLflow (§2.2) es donde un equipo guarda sus ejecuciones y modelos; la demo del informe registra en él (§3.3). Aquí el trabajo sale del navegador: como un documento JSON que se puede guardar e importar otra vez, o enviado por la API REST de MLflow a un servidor real, con sus parámetros, historiales de métricas, artefactos, versiones y alias. Enviar dos veces no duplica nada: cada ejecución lleva la etiqueta ciclo.run_id.",
+                "MLflow's tracking server (§2.2) is where a team keeps its runs and models; the report's demo logs to one (§3.3). Here the work leaves the browser: as a JSON document you can keep and import again, or pushed over MLflow's REST API to a real server, with its parameters, metric histories, artifacts, versions and aliases. Pushing twice duplicates nothing: every run carries the tag ciclo.run_id.",
+            ),
             Key::LifecycleTeaching => (
                 "El diagrama del ciclo de vida del informe (§1.2): experimentación, producción, monitorización y el bucle de reentrenamiento, con la actividad de cada etapa a la vista.",
                 "The report's lifecycle diagram (§1.2): experimentation, production, monitoring and the retraining loop, with each stage's activity in view.",
@@ -513,6 +524,7 @@ impl Key {
                 "Comparar los seleccionados",
                 "Compare selected",
             ),
+            Key::RunsExport => ("Exportar o enviar a MLflow", "Export or push to MLflow"),
             Key::RunsDelete => (
                 "Borrar los seleccionados",
                 "Delete selected",

@@ -2,6 +2,7 @@
 
 pub mod compare_page;
 pub mod data_page;
+pub mod exchange_page;
 pub mod experiments_page;
 pub mod lifecycle_page;
 pub mod models_page;

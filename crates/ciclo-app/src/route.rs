@@ -23,11 +23,13 @@ pub enum Route {
     Monitoring,
     /// The lifecycle diagram.
     Lifecycle,
+    /// Export, import, and push to an MLflow server.
+    Exchange,
 }
 
 impl Route {
     /// Every route, in navigation order.
-    pub const ALL: [Route; 7] = [
+    pub const ALL: [Route; 8] = [
         Route::Data,
         Route::Experiments,
         Route::Runs,
@@ -35,6 +37,7 @@ impl Route {
         Route::Serving,
         Route::Monitoring,
         Route::Lifecycle,
+        Route::Exchange,
     ];
 
     /// The path after `#`.
@@ -47,6 +50,7 @@ impl Route {
             Route::Serving => "/serving",
             Route::Monitoring => "/monitoring",
             Route::Lifecycle => "/lifecycle",
+            Route::Exchange => "/exchange",
         }
     }
 
@@ -71,6 +75,7 @@ impl Route {
             Route::Serving => Key::NavServing,
             Route::Monitoring => Key::NavMonitoring,
             Route::Lifecycle => Key::NavLifecycle,
+            Route::Exchange => Key::NavExchange,
         }
     }
 }

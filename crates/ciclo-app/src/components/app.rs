@@ -8,6 +8,7 @@ use crate::components::storage_warning::StorageWarning;
 use crate::i18n::Key;
 use crate::pages::compare_page::ComparePage;
 use crate::pages::data_page::DataPage;
+use crate::pages::exchange_page::ExchangePage;
 use crate::pages::experiments_page::ExperimentsPage;
 use crate::pages::lifecycle_page::LifecyclePage;
 use crate::pages::models_page::ModelsPage;
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                 Page::Section(Route::Serving) => view! { <ServingPage/> }.into_any(),
                 Page::Section(Route::Monitoring) => view! { <MonitoringPage/> }.into_any(),
                 Page::Section(Route::Lifecycle) => view! { <LifecyclePage/> }.into_any(),
+                Page::Section(Route::Exchange) => view! { <ExchangePage/> }.into_any(),
                 Page::Run(id) => view! { <RunPage run_id=id/> }.into_any(),
                 Page::Compare(ids) => view! { <ComparePage run_ids=ids/> }.into_any(),
             }}

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use crate::components::experiment_picker::choices;
 use crate::i18n::experiments::Exp;
 use crate::i18n::{self, search::search_error, Key, Lang};
-use crate::route::Page;
+use crate::route::{Page, Route};
 use crate::state::use_app;
 
 /// Runs per page.
@@ -175,6 +175,10 @@ pub fn RunsTable() -> impl IntoView {
         })
     };
     let compare_href = move || Page::Compare(selected.get().into_iter().collect()).href();
+    let export_href = move || {
+        let ids: Vec<String> = selected.get().into_iter().collect();
+        format!("{}?runs={}", Route::Exchange.href(), ids.join(","))
+    };
     let act = move |f: &dyn Fn(&str) -> Result<(), String>| {
         action_error.set(None);
         for id in selected.get_untracked() {
@@ -359,6 +363,14 @@ pub fn RunsTable() -> impl IntoView {
                     aria-disabled=move || (selected.with(|s| s.len()) < 2).to_string()
                 >
                     {move || Key::RunsCompare.text(lang.get())}
+                </a>
+                <a
+                    class="button"
+                    data-testid="export-selected"
+                    href=export_href
+                    aria-disabled=move || selected.with(|s| s.is_empty()).to_string()
+                >
+                    {move || Key::RunsExport.text(lang.get())}
                 </a>
                 <Show
                     when=move || deleted_view.get()
