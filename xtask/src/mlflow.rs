@@ -96,6 +96,11 @@ impl MlflowServer {
         &self.url
     }
 
+    /// The server's temporary folder (its store, artifacts and log), removed on drop.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The server's log so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
@@ -261,7 +266,17 @@ pub fn layer(tools: &Tools) -> Result<()> {
     }
 
     cmd::step("reading the push back with MlflowClient (tests/mlflow/check_push.py)");
-    let outcome = check_push(tools, &venv, server.url(), &document);
+    let outcome = check_push(tools, &venv, server.url(), &document).and_then(|()| {
+        // The CLI's own runs: trained with `--log-to` into one document, pushed twice, read back.
+        let logged = log_with_cli(&ciclo, server.dir())?;
+        cmd::step("ciclo push of the document `ciclo train/tune --log-to` wrote, twice");
+        push_with_cli(&ciclo, &logged, server.url())?;
+        let again = push_with_cli(&ciclo, &logged, server.url())?;
+        if again.pointer("/runs/created").and_then(serde_json::Value::as_u64) != Some(0) {
+            bail!("the second push of the CLI's runs created runs again: {again}");
+        }
+        check_push(tools, &venv, server.url(), &logged)
+    });
     if outcome.is_err() {
         println!("--- mlflow server log (last 40 lines) ---");
         let log = server.log();
@@ -270,6 +285,33 @@ pub fn layer(tools: &Tools) -> Result<()> {
         }
     }
     outcome
+}
+
+/// Generates a data set and records two trainings and a small grid search with `--log-to` into one export
+/// document in `dir` (the CLI's side of "either the page or the CLI wrote it"); returns its path.
+fn log_with_cli(ciclo: &Path, dir: &Path) -> Result<PathBuf> {
+    cmd::step("ciclo train --log-to (twice) and ciclo tune --log-to into one export document");
+    let data = dir.join("telco.csv");
+    let csv = cmd::capture(Command::new(ciclo).args(["generate", "--rows", "2000", "--seed", "7"]))?;
+    std::fs::write(&data, csv).with_context(|| format!("writing {}", data.display()))?;
+    let document = dir.join("cli-runs.json");
+    let runs: [&[&str]; 3] = [
+        &["train", "--model", "logreg"],
+        &["train", "--model", "boosting", "-P", "n_estimators=20"],
+        &["tune", "--model", "tree", "--grid", "max_depth=2,4", "--cv", "2", "--quiet"],
+    ];
+    for args in runs {
+        cmd::run(
+            Command::new(ciclo)
+                .args(args)
+                .arg("--data")
+                .arg(&data)
+                .args(["--experiment-name", "ciclo-cli"])
+                .arg("--log-to")
+                .arg(&document),
+        )?;
+    }
+    Ok(document)
 }
 
 /// `runs 5 created, 0 found, 0 skipped; …` from a push report.

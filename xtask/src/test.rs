@@ -146,16 +146,33 @@ fn end_to_end(tools: &Tools) -> Result<()> {
     page::dist(tools)?;
     let server = StaticServer::start(&tools.root.join("dist"))?;
     cmd::step(&format!("serving dist/ at {}", server.url));
+    // The page pushes to a real MLflow server that allows its origin; what it pushed is read back below.
+    let venv = mlflow::venv(tools)?;
+    let origin = origin_of(&server.url);
+    let tracking = mlflow::MlflowServer::start(tools, Some(&origin))?;
+    let out = tracking.dir().join("page");
+    std::fs::create_dir_all(&out)?;
     // One test file at a time: each starts its own Chromium, and this machine has 2 cores.
     let outcome = cmd::run(
         tools
             .command("node")
             .args(["--test", "--test-concurrency=1"])
             .current_dir(tools.e2e_dir())
-            .env("CICLO_URL", &server.url),
+            .env("CICLO_URL", &server.url)
+            .env("CICLO_MLFLOW_URL", tracking.url())
+            .env("CICLO_MLFLOW_OUT", &out),
     );
     drop(server);
-    outcome
+    outcome?;
+    cmd::step("reading the page's push back with MlflowClient (tests/mlflow/check_push.py)");
+    mlflow::check_push(tools, &venv, tracking.url(), &out.join("page-export.json"))
+}
+
+/// `http://127.0.0.1:8123` of `http://127.0.0.1:8123/course/ciclo/`: what `--cors-allowed-origins` takes.
+fn origin_of(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |at| at + 3);
+    let path = url.get(after_scheme..).and_then(|rest| rest.find('/')).map(|at| after_scheme + at);
+    url.get(..path.unwrap_or(url.len())).unwrap_or(url).to_string()
 }
 
 #[cfg(test)]
@@ -167,6 +184,8 @@ mod tests {
     fn only_selects_layers_by_id_in_order() {
         let ids = |only| select(only).unwrap().iter().map(|layer| layer.id).collect::<Vec<_>>();
         assert_eq!(ids(Some("mlflow")), ["mlflow"]);
+        assert_eq!(origin_of("http://127.0.0.1:8123/course/ciclo/"), "http://127.0.0.1:8123");
+        assert_eq!(origin_of("http://127.0.0.1:8123"), "http://127.0.0.1:8123");
         assert_eq!(ids(Some("mlflow,tidy")), ["tidy", "mlflow"]);
         assert_eq!(ids(None).len(), LAYERS.len());
         let error = select(Some("mlfow")).err().unwrap().to_string();

@@ -30,9 +30,21 @@ export function pageUrl() {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
-/** Starts Chromium. Close it with `browser.close()`. */
-export function launch() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/** The MLflow tracking server to push to, from `CICLO_MLFLOW_URL` (`cargo xtask test` starts one and sets it). */
+export function mlflowUrl() {
+  const url = process.env.CICLO_MLFLOW_URL;
+  if (!url) {
+    throw new Error('CICLO_MLFLOW_URL is not set: run `cargo xtask test`, which starts `mlflow server` and sets it');
+  }
+  return url.replace(/\/$/, '');
+}
+
+/** Starts Chromium, with `extraArgs` after ours. Close it with `browser.close()`. */
+export function launch(extraArgs = []) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
 }
 
 /**
