@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use anyhow::{anyhow, Context as _};
+use anyhow::{anyhow, bail, Context as _};
 use ciclo_core::exchange::push::{Counts, Method, Push, PushReport, Request, Response};
-use ciclo_core::exchange::Document;
+use ciclo_core::exchange::{Document, FORMAT, FORMAT_VERSION};
 
 use crate::cli::{print, print_json, usage};
 
@@ -67,10 +67,21 @@ pub fn push(args: &[String]) -> anyhow::Result<()> {
     }
 }
 
-/// Reads an export document: size, JSON, format and version, every field, then the document's own
-/// consistency (`exchange::parse`, the same check the page's import makes).
+/// Reads an export document.
+// When the exchange work lands `ciclo_core::exchange::import::parse` (format and version checked, typed
+// errors), call it here instead.
 fn parse(text: &str) -> anyhow::Result<Document> {
-    Ok(ciclo_core::exchange::parse(text.as_bytes())?)
+    let doc: Document = serde_json::from_str(text)?;
+    if doc.format != FORMAT {
+        bail!("its format is `{}`, not `{FORMAT}`", doc.format.chars().take(40).collect::<String>());
+    }
+    if doc.format_version > FORMAT_VERSION {
+        bail!(
+            "it has format version {}, newer than this ciclo's {FORMAT_VERSION}: update ciclo",
+            doc.format_version
+        );
+    }
+    Ok(doc)
 }
 
 /// The server's URL without a trailing slash, checked to be http or https.
@@ -189,6 +200,6 @@ mod tests {
         let error = parse(r#"{"format": "other", "format_version": 1, "exported_at": 0, "producer": "", "experiments": [], "runs": []}"#)
             .unwrap_err()
             .to_string();
-        assert!(error.contains(r#"its `format` is "other", not "ciclo-export""#), "{error}");
+        assert!(error.contains("not `ciclo-export`"), "{error}");
     }
 }
