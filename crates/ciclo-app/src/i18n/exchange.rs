@@ -593,32 +593,39 @@ pub fn warning(warning: &Warning, lang: Lang) -> String {
 /// What a push did.
 pub fn pushed(report: &PushReport, base: &str, lang: Lang) -> String {
     let r = report;
-    let mut text = match lang {
-        Lang::Es => format!(
-            "Enviado a {base}: {} ejecuciones creadas ({} ya estaban), {} artefactos subidos, {} experimentos creados, {} modelos y {} versiones creados ({} ya estaban), {} etapas y {} alias puestos.",
-            r.runs.created,
-            r.runs.found,
-            r.artifacts.created,
-            r.experiments.created,
-            r.models.created,
-            r.versions.created,
-            r.versions.found,
-            r.stages.created,
-            r.aliases.created
+    let (runs, already, artifacts, experiments, models, versions, stages) = match lang {
+        Lang::Es => (
+            "ejecuciones creadas",
+            "ya estaban",
+            "artefactos subidos",
+            "experimentos creados",
+            "modelos y",
+            "versiones creados",
+            ("etapas y", "alias puestos", "Enviado a"),
         ),
-        Lang::En => format!(
-            "Pushed to {base}: {} runs created ({} already there), {} artifacts uploaded, {} experiments created, {} models and {} versions created ({} already there), {} stages and {} aliases set.",
-            r.runs.created,
-            r.runs.found,
-            r.artifacts.created,
-            r.experiments.created,
-            r.models.created,
-            r.versions.created,
-            r.versions.found,
-            r.stages.created,
-            r.aliases.created
+        Lang::En => (
+            "runs created",
+            "already there",
+            "artifacts uploaded",
+            "experiments created",
+            "models and",
+            "versions created",
+            ("stages and", "aliases set", "Pushed to"),
         ),
     };
+    let (stages, aliases, to) = stages;
+    let mut text = format!(
+        "{to} {base}: {} {runs} ({} {already}), {} {artifacts}, {} {experiments}, {} {models} {} {versions} ({} {already}), {} {stages} {} {aliases}.",
+        r.runs.created,
+        r.runs.found,
+        r.artifacts.created,
+        r.experiments.created,
+        r.models.created,
+        r.versions.created,
+        r.versions.found,
+        r.stages.created,
+        r.aliases.created
+    );
     for w in r.warnings.iter().take(5) {
         text.push_str(&format!(" ⚠ {}.", warning(w, lang)));
     }
@@ -689,6 +696,19 @@ mod tests {
         let shown = bounded(&long);
         assert_eq!(shown.chars().count(), 81);
         assert!(shown.ends_with('…'));
+    }
+
+    #[test]
+    fn a_push_report_reads_in_both_languages() {
+        let mut report = PushReport::default();
+        report.runs.created = 17;
+        report.versions.found = 1;
+        assert_eq!(
+            pushed(&report, "http://127.0.0.1:5000", Lang::Es),
+            "Enviado a http://127.0.0.1:5000: 17 ejecuciones creadas (0 ya estaban), 0 artefactos subidos, 0 experimentos creados, 0 modelos y 0 versiones creados (1 ya estaban), 0 etapas y 0 alias puestos."
+        );
+        assert!(pushed(&report, "http://x", Lang::En)
+            .starts_with("Pushed to http://x: 17 runs created (0 already there)"));
     }
 
     #[test]
